@@ -30,7 +30,7 @@ export const ApprovalPolicy = z.object({
   name: ShortText.min(1),
   /** Sorted by minAmountMinor; a deal passes through every level whose threshold its amount reaches. */
   levels: z.array(ApprovalLevel).min(1),
-  version: z.number().int().min(1),
+  configVersion: z.number().int().min(1),
 });
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
 

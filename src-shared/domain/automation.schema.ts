@@ -36,7 +36,7 @@ export type EngagementRule = z.infer<typeof EngagementRule>;
 
 export const ScoringConfig = z.object({
   tenantId: Id,
-  version: z.number().int().min(1),
+  configVersion: z.number().int().min(1),
   fitRules: z.array(FitRule),
   engagementRules: z.array(EngagementRule),
   /** Engagement points halve every this many days after the activity. */

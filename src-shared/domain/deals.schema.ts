@@ -44,7 +44,7 @@ export const Pipeline = z.object({
   name: ShortText.min(1),
   position: z.number().int().min(0),
   /** Bumped on every configuration change, so desktops know their cached copy is stale. */
-  version: z.number().int().min(1),
+  configVersion: z.number().int().min(1),
   currency: CurrencyCode,
   /** 'any': every move allowed unless a rule denies; 'rules': only moves a rule allows (plus moves to lost). */
   transitionMode: z.enum(['any', 'rules']),
