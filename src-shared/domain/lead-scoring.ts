@@ -1,9 +1,9 @@
 // Rule-based lead score (HubSpot style): fit rules plus decaying engagement, explained factor by factor.
-import type { LeadFieldFilter, LeadRuleField, ScoringConfig } from './automation.schema';
+import type { ScoringConfig } from './automation.schema';
 import type { ActivityKind } from './activities.schema';
 import type { ScoreFactor } from './leads.schema';
 import { DAY_MS } from './common.schema';
-import { emailDomain } from './lead-filter';
+import { compileFilter } from './lead-filter';
 import type { LeadRuleFields } from './lead-filter';
 
 export interface ScoredActivity {
@@ -34,8 +34,6 @@ const ACTIVITY_KINDS: readonly ActivityKind[] = ['call', 'email', 'meeting', 'no
 const KIND_INDEX: Readonly<Record<ActivityKind, number>> = { call: 0, email: 1, meeting: 2, note: 3, task: 4 };
 const KIND_PLURAL: Readonly<Record<ActivityKind, string>> = { call: 'calls', email: 'emails', meeting: 'meetings', note: 'notes', task: 'tasks' };
 
-const norm = (v: string) => v.trim().toLowerCase();
-
 /**
  * Rounds each value to one decimal so that the rounded values add up to `total` (by default the rounded sum of the
  * values): largest remainder, so a list of factors never disagrees with its total by a rounding step.
@@ -59,51 +57,14 @@ export function roundTenthsKeepingSum(values: readonly number[], total?: number)
   return tenths.map((t) => t / 10);
 }
 
-/** A fit rule's condition with its values normalised once; same meaning as `matchesFilter`. */
-function compileFilter(filter: LeadFieldFilter, fieldSlot: number): (normalised: readonly string[], lead: LeadRuleFields) => boolean {
-  const wanted = filter.values.map(norm);
-  switch (filter.op) {
-    case 'present':
-      return (n) => n[fieldSlot] !== '';
-    case 'eq': {
-      const target = wanted[0] ?? '';
-      return (n) => n[fieldSlot] !== '' && n[fieldSlot] === target;
-    }
-    case 'in': {
-      const set = new Set(wanted);
-      return (n) => n[fieldSlot] !== '' && set.has(n[fieldSlot]!);
-    }
-    case 'contains': {
-      const needles = wanted.filter((w) => w !== '');
-      return (n) => {
-        const value = n[fieldSlot]!;
-        if (value === '') return false;
-        for (const w of needles) if (value.includes(w)) return true;
-        return false;
-      };
-    }
-    case 'emailDomainIn': {
-      const set = new Set(wanted);
-      const field = filter.field;
-      return (_n, lead) => {
-        const domain = emailDomain(lead[field]);
-        return domain !== null && set.has(domain);
-      };
-    }
-  }
-}
-
 /**
  * Prepares a configuration once (normalised rule values, sets, decay constant, reusable factor objects) and returns
  * a scorer for many leads; rescoring a whole tenant should compile once.
  */
 export function compileScoring(config: ScoringConfig): LeadScorer {
-  // Each lead field a rule reads is normalised once per lead into a slot of a reused buffer.
-  const fields: LeadRuleField[] = [...new Set(config.fitRules.map((r) => r.when.field))];
-  const normalised: string[] = fields.map(() => '');
   const rules = config.fitRules.map((rule) => ({
     points: rule.points,
-    matches: compileFilter(rule.when, fields.indexOf(rule.when.field)),
+    matches: compileFilter(rule.when),
     // Shared by every result that matches; frozen so one caller cannot change another's explanation.
     factor: Object.freeze<ScoreFactor>({ key: `fit:${rule.key}`, label: rule.label, points: rule.points }),
   }));
@@ -120,13 +81,9 @@ export function compileScoring(config: ScoringConfig): LeadScorer {
   return (lead, activities, now) => {
     const factors: ScoreFactor[] = [];
 
-    for (let i = 0; i < fields.length; i++) {
-      const raw = lead[fields[i]!];
-      normalised[i] = raw == null ? '' : norm(raw);
-    }
     let fit = 0;
     for (const rule of rules) {
-      if (rule.matches(normalised, lead)) {
+      if (rule.matches(lead)) {
         fit += rule.points;
         factors.push(rule.factor);
       }
