@@ -1,5 +1,6 @@
 // Tenants, users, teams and roles in the tenant database.
-import { pgTable, bigint, text, integer } from 'drizzle-orm/pg-core';
+import { pgTable, bigint, text, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import type { Permission, TenantSettings } from '../../../src-shared/domain/accounts.schema';
 import { id, ref, instant, bool, json, rowVersion } from './columns';
 
@@ -10,7 +11,7 @@ export const tenants = pgTable('tenants', {
   settings: json<TenantSettings>('settings').notNull(),
   createdAt: instant('created_at').notNull(),
   version: rowVersion(),
-});
+}, (t) => [uniqueIndex('tenants_slug_idx').on(t.slug)]);
 
 export const teams = pgTable('teams', {
   id: id(),
@@ -18,7 +19,7 @@ export const teams = pgTable('teams', {
   name: text('name').notNull(),
   managerId: ref('manager_id'),
   version: rowVersion(),
-});
+}, (t) => [index('teams_tenant_idx').on(t.tenantId, t.managerId)]);
 
 export const roles = pgTable('roles', {
   id: id(),
@@ -27,7 +28,7 @@ export const roles = pgTable('roles', {
   permissions: json<Permission[]>('permissions').notNull(),
   approvalLimitMinor: bigint('approval_limit_minor', { mode: 'number' }),
   version: rowVersion(),
-});
+}, (t) => [uniqueIndex('roles_tenant_name_idx').on(t.tenantId, t.name)]);
 
 export const users = pgTable('users', {
   id: id(),
@@ -42,4 +43,9 @@ export const users = pgTable('users', {
   territory: text('territory'),
   createdAt: instant('created_at').notNull(),
   version: rowVersion(),
-});
+}, (t) => [
+  uniqueIndex('users_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
+  // Sign-in looks a user up by email before it knows the tenant.
+  index('users_email_idx').on(sql`lower(${t.email})`),
+  index('users_team_idx').on(t.tenantId, t.teamId),
+]);

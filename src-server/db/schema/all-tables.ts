@@ -5,3 +5,5 @@ export * from './deals.table';
 export * from './approvals.table';
 export * from './activities.table';
 export * from './automation.table';
+export * from './auth.table';
+export * from './forms.table';

@@ -10,7 +10,7 @@ export const approvalPolicies = pgTable('approval_policies', {
   levels: json<ApprovalLevel[]>('levels').notNull(),
   configVersion: integer('config_version').notNull(),
   version: rowVersion(),
-});
+}, (t) => [index('approval_policies_tenant_idx').on(t.tenantId)]);
 
 export const delegations = pgTable('delegations', {
   id: id(),
@@ -20,7 +20,7 @@ export const delegations = pgTable('delegations', {
   startsAt: instant('starts_at').notNull(),
   endsAt: instant('ends_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('delegations_from_idx').on(t.fromUserId)]);
+}, (t) => [index('delegations_from_idx').on(t.tenantId, t.fromUserId)]);
 
 export const approvalRequests = pgTable('approval_requests', {
   id: id(),
@@ -37,7 +37,7 @@ export const approvalRequests = pgTable('approval_requests', {
   createdAt: instant('created_at').notNull(),
   decidedAt: instant('decided_at'),
   version: rowVersion(),
-}, (t) => [index('approval_requests_inbox_idx').on(t.approverId, t.status), index('approval_requests_deal_idx').on(t.dealId)]);
+}, (t) => [index('approval_requests_inbox_idx').on(t.tenantId, t.approverId, t.status), index('approval_requests_deal_idx').on(t.tenantId, t.dealId)]);
 
 export const approvalEvents = pgTable('approval_events', {
   id: id(),
@@ -50,4 +50,4 @@ export const approvalEvents = pgTable('approval_events', {
   comment: text('comment'),
   at: instant('at').notNull(),
   version: rowVersion(),
-}, (t) => [index('approval_events_request_idx').on(t.requestId, t.at)]);
+}, (t) => [index('approval_events_request_idx').on(t.tenantId, t.requestId, t.at)]);

@@ -25,7 +25,7 @@ export const distributionRules = pgTable('distribution_rules', {
   method: text('method', { enum: ['roundRobin', 'leastBusy', 'capacityWeighted'] }).notNull(),
   memberIds: json<string[]>('member_ids').notNull(),
   version: rowVersion(),
-});
+}, (t) => [index('distribution_rules_tenant_idx').on(t.tenantId, t.position)]);
 
 export const nurtureSequences = pgTable('nurture_sequences', {
   id: id(),
@@ -36,7 +36,7 @@ export const nurtureSequences = pgTable('nurture_sequences', {
   enrollFilters: json<LeadFieldFilter[]>('enroll_filters').notNull(),
   steps: json<NurtureStep[]>('steps').notNull(),
   version: rowVersion(),
-});
+}, (t) => [index('nurture_sequences_tenant_idx').on(t.tenantId)]);
 
 export const nurtureEnrollments = pgTable('nurture_enrollments', {
   id: id(),
@@ -49,4 +49,4 @@ export const nurtureEnrollments = pgTable('nurture_enrollments', {
   nextRunAt: instant('next_run_at'),
   enrolledAt: instant('enrolled_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('nurture_enrollments_lead_idx').on(t.leadId), index('nurture_enrollments_due_idx').on(t.status, t.nextRunAt)]);
+}, (t) => [index('nurture_enrollments_lead_idx').on(t.tenantId, t.leadId), index('nurture_enrollments_due_idx').on(t.status, t.nextRunAt)]);

@@ -15,7 +15,7 @@ export const pipelines = pgTable('pipelines', {
   createdAt: instant('created_at').notNull(),
   updatedAt: instant('updated_at').notNull(),
   version: rowVersion(),
-});
+}, (t) => [index('pipelines_tenant_idx').on(t.tenantId, t.position)]);
 
 export const stages = pgTable('stages', {
   id: id(),
@@ -30,7 +30,7 @@ export const stages = pgTable('stages', {
   approvalPolicyId: ref('approval_policy_id'),
   fold: bool('fold').notNull(),
   version: rowVersion(),
-}, (t) => [index('stages_pipeline_idx').on(t.pipelineId, t.position)]);
+}, (t) => [index('stages_pipeline_idx').on(t.tenantId, t.pipelineId, t.position)]);
 
 export const stageTransitionRules = pgTable('stage_transition_rules', {
   id: id(),
@@ -40,7 +40,7 @@ export const stageTransitionRules = pgTable('stage_transition_rules', {
   toStageId: ref('to_stage_id').notNull(),
   effect: text('effect', { enum: ['allow', 'deny'] }).notNull(),
   version: rowVersion(),
-}, (t) => [index('stage_transition_rules_pipeline_idx').on(t.pipelineId)]);
+}, (t) => [index('stage_transition_rules_pipeline_idx').on(t.tenantId, t.pipelineId)]);
 
 export const deals = pgTable('deals', {
   id: id(),
@@ -68,9 +68,11 @@ export const deals = pgTable('deals', {
   updatedAt: instant('updated_at').notNull(),
   version: rowVersion(),
 }, (t) => [
-  index('deals_board_idx').on(t.pipelineId, t.stageId, t.stageEnteredAt),
-  index('deals_owner_idx').on(t.ownerId, t.status),
-  index('deals_lead_idx').on(t.leadId),
+  index('deals_board_idx').on(t.tenantId, t.pipelineId, t.stageId, t.stageEnteredAt),
+  index('deals_owner_idx').on(t.tenantId, t.ownerId, t.status),
+  index('deals_team_idx').on(t.tenantId, t.teamId, t.status),
+  index('deals_lead_idx').on(t.tenantId, t.leadId),
+  index('deals_created_idx').on(t.tenantId, t.createdAt),
 ]);
 
 export const stageHistory = pgTable('stage_history', {
@@ -83,7 +85,7 @@ export const stageHistory = pgTable('stage_history', {
   exitedAt: instant('exited_at'),
   actorId: ref('actor_id'),
   version: rowVersion(),
-}, (t) => [index('stage_history_deal_idx').on(t.dealId, t.enteredAt)]);
+}, (t) => [index('stage_history_deal_idx').on(t.tenantId, t.dealId, t.enteredAt)]);
 
 export const winLossReasons = pgTable('win_loss_reasons', {
   id: id(),
@@ -92,4 +94,4 @@ export const winLossReasons = pgTable('win_loss_reasons', {
   label: text('label').notNull(),
   active: bool('active').notNull(),
   version: rowVersion(),
-});
+}, (t) => [index('win_loss_reasons_tenant_idx').on(t.tenantId, t.kind)]);

@@ -38,11 +38,11 @@ export const leads = pgTable('leads', {
   version: rowVersion(),
 }, (t) => [
   // The lead queue: filter by status / owner / team, sorted by score.
-  index('leads_queue_status_idx').on(t.archived, t.status, t.score),
-  index('leads_queue_owner_idx').on(t.ownerId, t.archived, t.score),
-  index('leads_queue_team_idx').on(t.teamId, t.archived, t.score),
-  index('leads_score_idx').on(t.archived, t.score),
-  index('leads_created_idx').on(t.createdAt),
+  index('leads_queue_status_idx').on(t.tenantId, t.archived, t.status, t.score),
+  index('leads_queue_owner_idx').on(t.tenantId, t.ownerId, t.archived, t.score),
+  index('leads_queue_team_idx').on(t.tenantId, t.teamId, t.archived, t.score),
+  index('leads_score_idx').on(t.tenantId, t.archived, t.score),
+  index('leads_created_idx').on(t.tenantId, t.createdAt),
 ]);
 
 /** Blocking keys from the shared duplicate rules, so a new lead is compared only with the few sharing a key. */
@@ -60,7 +60,7 @@ export const companies = pgTable('companies', {
   createdAt: instant('created_at').notNull(),
   updatedAt: instant('updated_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('companies_domain_idx').on(t.domain), index('companies_name_idx').on(t.name)]);
+}, (t) => [index('companies_domain_idx').on(t.tenantId, t.domain), index('companies_name_idx').on(t.tenantId, t.name)]);
 
 export const contacts = pgTable('contacts', {
   id: id(),
@@ -75,4 +75,4 @@ export const contacts = pgTable('contacts', {
   createdAt: instant('created_at').notNull(),
   updatedAt: instant('updated_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('contacts_email_idx').on(t.email), index('contacts_company_idx').on(t.companyId)]);
+}, (t) => [index('contacts_email_idx').on(t.tenantId, t.email), index('contacts_company_idx').on(t.tenantId, t.companyId)]);

@@ -1,0 +1,26 @@
+// The per-tenant change version that stamps every write to a replicated table, so sync can pull "changes since".
+import { eq, sql } from 'drizzle-orm';
+import type { AppDb } from './database';
+import { tenantVersions } from './schema/auth.table';
+
+/**
+ * Takes the tenant's next change version inside `tx`. Call it once per transaction and stamp every replicated row the
+ * transaction writes with it (`version` column). The upsert locks the tenant's counter row until commit, so a
+ * tenant's writers commit in version order: a reader that has seen version N can never later find a commit with a
+ * version below N (a plain sequence would allow that and lose changes).
+ */
+export async function nextVersion(tx: AppDb, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .insert(tenantVersions)
+    .values({ tenantId, version: 1 })
+    .onConflictDoUpdate({ target: tenantVersions.tenantId, set: { version: sql`${tenantVersions.version} + 1` } })
+    .returning({ version: tenantVersions.version });
+  if (!row) throw new Error(`no change version for tenant ${tenantId}`);
+  return row.version;
+}
+
+/** The tenant's latest change version (0 before its first write). */
+export async function currentVersion(db: AppDb, tenantId: string): Promise<number> {
+  const [row] = await db.select({ version: tenantVersions.version }).from(tenantVersions).where(eq(tenantVersions.tenantId, tenantId));
+  return row?.version ?? 0;
+}
