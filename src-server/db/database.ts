@@ -22,8 +22,8 @@ export type Schema = typeof schema;
 export type AppDb = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type DatabaseTarget =
-  /** `dataDir: null` keeps the database in memory (tests). */
-  | { kind: 'pglite'; dataDir: string | null }
+  /** `dataDir: null` keeps the database in memory; `fromDump` starts it from a `dumpDataDir()` tarball (tests). */
+  | { kind: 'pglite'; dataDir: string | null; fromDump?: Blob }
   | { kind: 'postgres'; url: string };
 
 export interface Database {
@@ -54,17 +54,17 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   const shipped = shippedMigrations(migrationsFolder);
   const migrationConfig = { migrationsFolder, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: MIGRATIONS_TABLE };
   return target.kind === 'pglite'
-    ? openPglite(target.dataDir, shipped, migrationConfig)
+    ? openPglite(target.dataDir, target.fromDump, shipped, migrationConfig)
     : openPostgres(target.url, shipped, migrationConfig, options);
 }
 
-async function openPglite(dataDir: string | null, shipped: MigrationRef[], migrationConfig: Parameters<typeof migratePglite>[1]): Promise<Database> {
+async function openPglite(dataDir: string | null, fromDump: Blob | undefined, shipped: MigrationRef[], migrationConfig: Parameters<typeof migratePglite>[1]): Promise<Database> {
   const release = dataDir === null ? () => {} : lockDataDir(dataDir);
   let pglite: PGlite | undefined;
   try {
     const pgdata = dataDir === null ? undefined : join(dataDir, 'pgdata');
     if (pgdata) mkdirSync(pgdata, { recursive: true });
-    pglite = new PGlite(pgdata);
+    pglite = new PGlite({ ...(pgdata ? { dataDir: pgdata } : {}), ...(fromDump ? { loadDataDir: fromDump } : {}) });
     await pglite.waitReady;
     const db = drizzlePglite(pglite, { schema });
     await assertMigratable(db, shipped);

@@ -1,0 +1,53 @@
+// Reads of tenants, users, roles and teams, and their mapping to the shared domain shapes.
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Role, Tenant, User } from '../../src-shared/domain/accounts.schema';
+import type { Viewer } from '../../src-shared/domain/visibility';
+import type { AppDb } from '../db/database';
+import { roles, teams, tenants, users } from '../db/schema/accounts.table';
+import { authSessions, devices } from '../db/schema/auth.table';
+
+export type UserRow = typeof users.$inferSelect;
+export type TenantRow = typeof tenants.$inferSelect;
+export type RoleRow = typeof roles.$inferSelect;
+
+export const toUser = ({ version: _v, ...user }: UserRow): User => user;
+export const toTenant = ({ version: _v, ...tenant }: TenantRow): Tenant => tenant;
+
+export function toViewer(user: UserRow, role: Pick<Role, 'permissions'> | null, managedTeamIds: string[]): Viewer {
+  return { userId: user.id, tenantId: user.tenantId, role: user.role, teamId: user.teamId, permissions: role?.permissions ?? [], managedTeamIds };
+}
+
+export async function managedTeamIds(db: AppDb, tenantId: string, userId: string): Promise<string[]> {
+  const rows = await db.select({ id: teams.id }).from(teams).where(and(eq(teams.tenantId, tenantId), eq(teams.managerId, userId)));
+  return rows.map((r) => r.id).sort();
+}
+
+export async function roleOf(db: AppDb, tenantId: string, name: UserRow['role']): Promise<RoleRow | null> {
+  const [row] = await db.select().from(roles).where(and(eq(roles.tenantId, tenantId), eq(roles.name, name)));
+  return row ?? null;
+}
+
+export interface SignedInState {
+  user: UserRow;
+  tenant: TenantRow;
+  role: RoleRow | null;
+  viewer: Viewer;
+}
+
+/**
+ * The state behind an access token, read fresh on every request so that a deactivated user, a revoked session or
+ * device, or a changed role takes effect at once rather than when the token expires. Null when any is gone.
+ */
+export async function loadSignedInState(db: AppDb, claims: { userId: string; tenantId: string; sessionId: string; clientId: string }): Promise<SignedInState | null> {
+  const [row] = await db
+    .select({ user: users, tenant: tenants, role: roles })
+    .from(users)
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .innerJoin(authSessions, and(eq(authSessions.id, claims.sessionId), eq(authSessions.userId, users.id), isNull(authSessions.revokedAt)))
+    .innerJoin(devices, and(eq(devices.id, claims.clientId), eq(devices.id, authSessions.deviceId), isNull(devices.revokedAt)))
+    .leftJoin(roles, and(eq(roles.tenantId, users.tenantId), eq(roles.name, users.role)))
+    .where(and(eq(users.id, claims.userId), eq(users.tenantId, claims.tenantId), eq(users.active, true)));
+  if (!row) return null;
+  const managed = await managedTeamIds(db, row.user.tenantId, row.user.id);
+  return { user: row.user, tenant: row.tenant, role: row.role, viewer: toViewer(row.user, row.role, managed) };
+}

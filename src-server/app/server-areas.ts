@@ -1,0 +1,43 @@
+// What the server is made of: its HTTP areas (one Fastify plugin each) and its background services.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ServerContext } from './server-context';
+import { healthRoutes } from '../http/health.routes';
+import { authRoutes } from '../auth/auth.routes';
+import { leadRoutes } from '../records/leads.routes';
+import { dealRoutes } from '../records/deals.routes';
+import { pipelineRoutes } from '../records/pipelines.routes';
+
+export interface AreaOptions {
+  ctx: ServerContext;
+}
+
+/** One area of the HTTP API: a Fastify plugin registered under `prefix`, encapsulated from the others. */
+export interface HttpArea {
+  name: string;
+  prefix: string;
+  plugin: FastifyPluginAsync<AreaOptions>;
+}
+
+/** Work the server runs beside HTTP (job workers, schedulers): started after listen, stopped before the database closes. */
+export interface BackgroundService {
+  name: string;
+  start(ctx: ServerContext): Promise<void>;
+  /** Finish or abandon in-flight work so it can be resumed after a restart; must not reject on a clean stop. */
+  stop(): Promise<void>;
+}
+
+export const API_PREFIX = '/api/v1';
+
+export const HTTP_AREAS: readonly HttpArea[] = [
+  { name: 'health', prefix: '', plugin: healthRoutes },
+  { name: 'auth', prefix: API_PREFIX, plugin: authRoutes },
+  { name: 'leads', prefix: `${API_PREFIX}/leads`, plugin: leadRoutes },
+  { name: 'deals', prefix: `${API_PREFIX}/deals`, plugin: dealRoutes },
+  { name: 'pipelines', prefix: `${API_PREFIX}/pipelines`, plugin: pipelineRoutes },
+  // Lead capture (src-server/capture) registers here: { name: 'capture', prefix: `${API_PREFIX}/capture`, plugin: captureRoutes }.
+  // The admin API registers here too, e.g. { name: 'admin', prefix: `${API_PREFIX}/admin`, plugin: adminRoutes }.
+];
+
+export const BACKGROUND_SERVICES: readonly BackgroundService[] = [
+  // Background jobs (src-server/jobs) register here, e.g. the pg-boss runner.
+];

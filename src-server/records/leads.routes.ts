@@ -1,0 +1,25 @@
+// HTTP routes of leads: GET / (visible leads, paged), GET /:id, PATCH /:id.
+import type { FastifyPluginAsync } from 'fastify';
+import { IdParams, LeadListQuery, LeadPatch } from '../../src-shared/http/records.http';
+import type { LeadPage, LeadRecord } from '../../src-shared/http/records.http';
+import type { AreaOptions } from '../app/server-areas';
+import { authOf, requireAuth } from '../auth/authenticate';
+import { parseInput } from '../http/parse-input';
+import { getLead, listLeads, patchLead } from './leads.service';
+
+export const leadRoutes: FastifyPluginAsync<AreaOptions> = async (app, { ctx }) => {
+  app.addHook('onRequest', requireAuth(ctx));
+
+  app.get('/', async (request): Promise<LeadPage> =>
+    listLeads(ctx, authOf(request).viewer, parseInput(LeadListQuery, request.query, 'query')),
+  );
+
+  app.get('/:id', async (request): Promise<LeadRecord> =>
+    getLead(ctx, authOf(request).viewer, parseInput(IdParams, request.params, 'params').id),
+  );
+
+  app.patch('/:id', async (request): Promise<LeadRecord> => {
+    const { id } = parseInput(IdParams, request.params, 'params');
+    return patchLead(ctx, authOf(request).viewer, id, parseInput(LeadPatch, request.body, 'body'));
+  });
+};

@@ -1,0 +1,27 @@
+// HTTP routes of pipelines: GET / lists the pipelines (with their stages) the caller may see.
+import type { FastifyPluginAsync } from 'fastify';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { PipelineList } from '../../src-shared/http/records.http';
+import { canSeePipeline } from '../../src-shared/domain/visibility';
+import type { AreaOptions } from '../app/server-areas';
+import { authOf, requireAuth } from '../auth/authenticate';
+import { pipelines, stages } from '../db/schema/deals.table';
+
+export const pipelineRoutes: FastifyPluginAsync<AreaOptions> = async (app, { ctx }) => {
+  app.addHook('onRequest', requireAuth(ctx));
+
+  app.get('/', async (request): Promise<PipelineList> => {
+    const { viewer } = authOf(request);
+    const all = await ctx.db.select().from(pipelines).where(eq(pipelines.tenantId, viewer.tenantId)).orderBy(asc(pipelines.position), asc(pipelines.id));
+    const visible = all.filter((p) => canSeePipeline(viewer, p));
+    const ids = visible.map((p) => p.id);
+    const stageRows = ids.length === 0 ? [] : await ctx.db
+      .select()
+      .from(stages)
+      .where(and(eq(stages.tenantId, viewer.tenantId), inArray(stages.pipelineId, ids)))
+      .orderBy(asc(stages.position));
+    return {
+      items: visible.map((p) => ({ ...p, stages: stageRows.filter((s) => s.pipelineId === p.id).map(({ version: _v, ...s }) => s) })),
+    };
+  });
+};
