@@ -26,10 +26,10 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 /** Longest idempotency key (header or submission id field) accepted. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
-/** The lead fields a form field can be mapped onto; `note` becomes a note activity on the lead (e.g. a message). */
+/** The lead fields a form field can be mapped onto; `message` (the sender's free text) becomes a note activity on the lead. */
 export const CAPTURE_TARGETS = [
   'firstName', 'lastName', 'email', 'phone', 'companyName', 'title', 'country', 'region',
-  'source', 'medium', 'campaign', 'referrer', 'note',
+  'source', 'medium', 'campaign', 'referrer', 'message',
 ] as const;
 export type CaptureTarget = (typeof CAPTURE_TARGETS)[number];
 
