@@ -1,13 +1,13 @@
 // Win/loss analytics: win rate, win/loss by reason, owner, pipeline, stage at close or source, and loss reasons.
 import type { Deal, Stage, StageHistory, WinLossReason } from '../deals.schema';
 import type { Lead } from '../leads.schema';
-import { NONE, ratio } from './metric-stats';
+import { groupRows, NONE, ratio } from './metric-stats';
 
 /** The fields every win/loss metric reads from a deal row. */
 export type ClosedDealFields = Pick<Deal, 'status' | 'amountMinor'>;
 
-/** The groupings `winLossBy` offers; `stageAtClose` and `source` are pre-joined (see `withStageAtClose`, `withSource`). */
-export type WinLossKey = 'wonLostReasonId' | 'ownerId' | 'pipelineId' | 'stageAtClose' | 'source';
+/** Deal fields `winLossBy` can group by directly; anything else (source, stage at close) goes through a function. */
+export type WinLossField = 'wonLostReasonId' | 'ownerId' | 'pipelineId';
 
 export interface WinLossGroup {
   /** The grouping value (an id or a source name), or `(none)` when missing. */
@@ -41,12 +41,18 @@ export function winRate(deals: readonly Pick<Deal, 'status'>[]): number | null {
   return ratio(won, won + lost);
 }
 
-/** Win/loss counts, rate and amounts of closed deals per value of `key`, most closed deals first. */
-export function winLossBy<K extends WinLossKey>(deals: readonly (ClosedDealFields & Record<K, string | null>)[], key: K): WinLossGroup[] {
+/**
+ * Win/loss counts, rate and amounts of closed deals per group, most closed deals first. Group by a deal field, or
+ * by a function such as `stageAtCloseOf(...)` or `dealSourceOf(...)`; a null group is `(none)`.
+ */
+export function winLossBy<K extends WinLossField>(deals: readonly (ClosedDealFields & Record<K, string | null>)[], by: K): WinLossGroup[];
+export function winLossBy<D extends ClosedDealFields>(deals: readonly D[], by: (deal: D) => string | null): WinLossGroup[];
+export function winLossBy<D extends ClosedDealFields>(deals: readonly D[], by: string | ((deal: D) => string | null)): WinLossGroup[] {
+  const groupOf = typeof by === 'function' ? by : (d: D) => (d as unknown as Record<string, string | null>)[by] ?? null;
   const groups = new Map<string, WinLossGroup>();
   for (const d of deals) {
     if (d.status === 'open') continue;
-    const k = d[key] ?? NONE;
+    const k = groupOf(d) ?? NONE;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { key: k, won: 0, lost: 0, winRate: 0, wonAmountMinor: 0, lostAmountMinor: 0 }));
     if (d.status === 'won') {
@@ -94,31 +100,39 @@ export function stageAtCloseByDeal(
   stages: readonly Pick<Stage, 'id' | 'kind'>[],
 ): Map<string, string> {
   const open = new Set(stages.filter((s) => s.kind === 'open').map((s) => s.id));
-  const latest = new Map<string, { stageId: string; enteredAt: number }>();
-  for (const h of history) {
-    if (!open.has(h.stageId)) continue;
-    const cur = latest.get(h.dealId);
-    // >= so that, of two entries at the same instant, the one later in the history wins.
-    if (!cur || h.enteredAt >= cur.enteredAt) latest.set(h.dealId, { stageId: h.stageId, enteredAt: h.enteredAt });
+  const { keys, start, order } = groupRows(history, (h) => h.dealId);
+  const out = new Map<string, string>();
+  for (let g = 0; g < keys.length; g++) {
+    let last: Pick<StageHistory, 'stageId' | 'enteredAt'> | undefined;
+    for (let j = start[g]!; j < start[g + 1]!; j++) {
+      const h = history[order[j]!]!;
+      // >= so that, of two entries at the same instant, the one later in the history wins.
+      if (open.has(h.stageId) && (!last || h.enteredAt >= last.enteredAt)) last = h;
+    }
+    if (last) out.set(keys[g]!, last.stageId);
   }
-  return new Map([...latest].map(([dealId, v]) => [dealId, v.stageId]));
+  return out;
 }
 
-/** Deals with `stageAtClose` joined in, ready for `winLossBy(deals, 'stageAtClose')`. */
-export function withStageAtClose<D extends Pick<Deal, 'id'>>(
-  deals: readonly D[],
+/** A grouping for `winLossBy`: the deal's last open stage before it closed (see `stageAtCloseByDeal`). */
+export function stageAtCloseOf(
   history: readonly Pick<StageHistory, 'dealId' | 'stageId' | 'enteredAt'>[],
   stages: readonly Pick<Stage, 'id' | 'kind'>[],
-): (D & { stageAtClose: string | null })[] {
+): (deal: Pick<Deal, 'id'>) => string | null {
   const byDeal = stageAtCloseByDeal(history, stages);
-  return deals.map((d) => ({ ...d, stageAtClose: byDeal.get(d.id) ?? null }));
+  return (deal) => byDeal.get(deal.id) ?? null;
 }
 
-/** Deals with their lead's `source` joined in (null without a lead, an unknown lead or a lead without source). */
-export function withSource<D extends Pick<Deal, 'leadId'>>(
-  deals: readonly D[],
+/**
+ * A grouping for `winLossBy`: the source of the lead each deal came from (null without a lead, for a lead not
+ * given, or a lead without source). Only the leads the deals refer to are indexed, so 100k leads stay cheap.
+ */
+export function dealSourceOf(
+  deals: readonly Pick<Deal, 'leadId'>[],
   leads: readonly Pick<Lead, 'id' | 'source'>[],
-): (D & { source: string | null })[] {
-  const sourceOf = new Map(leads.map((l) => [l.id, l.source]));
-  return deals.map((d) => ({ ...d, source: d.leadId === null ? null : (sourceOf.get(d.leadId) ?? null) }));
+): (deal: Pick<Deal, 'leadId'>) => string | null {
+  const sourceOfLead = new Map<string, string | null>();
+  for (const d of deals) if (d.leadId !== null) sourceOfLead.set(d.leadId, null);
+  for (const l of leads) if (sourceOfLead.has(l.id)) sourceOfLead.set(l.id, l.source);
+  return (deal) => (deal.leadId === null ? null : (sourceOfLead.get(deal.leadId) ?? null));
 }

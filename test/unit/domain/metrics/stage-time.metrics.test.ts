@@ -27,10 +27,10 @@ describe('timeInStage', () => {
   const times = timeInStage(history, NOW);
 
   it.each([
-    ['a stage left twice', 'd1', 's1', { latestMs: 1 * DAY_MS, cumulativeMs: 3 * DAY_MS, visits: 2, current: false }],
-    ['a re-entered stage the deal is still in, measured to now', 'd1', 's2', { latestMs: 94 * DAY_MS, cumulativeMs: 97 * DAY_MS, visits: 2, current: true }],
-    ['a single stay', 'd2', 's1', { latestMs: 4 * DAY_MS, cumulativeMs: 4 * DAY_MS, visits: 1, current: false }],
-    ['a won stay, when stages are not given', 'd2', 'won', { latestMs: 86 * DAY_MS, cumulativeMs: 86 * DAY_MS, visits: 1, current: true }],
+    ['a stage left twice', 'd1', 's1', { latestEnteredAt: 5 * DAY_MS, latestMs: 1 * DAY_MS, cumulativeMs: 3 * DAY_MS, visits: 2, current: false }],
+    ['a re-entered stage the deal is still in, measured to now', 'd1', 's2', { latestEnteredAt: 6 * DAY_MS, latestMs: 94 * DAY_MS, cumulativeMs: 97 * DAY_MS, visits: 2, current: true }],
+    ['a single stay', 'd2', 's1', { latestEnteredAt: 10 * DAY_MS, latestMs: 4 * DAY_MS, cumulativeMs: 4 * DAY_MS, visits: 1, current: false }],
+    ['a won stay, when stages are not given', 'd2', 'won', { latestEnteredAt: 14 * DAY_MS, latestMs: 86 * DAY_MS, cumulativeMs: 86 * DAY_MS, visits: 1, current: true }],
   ])('per deal: %s', (_, dealId, stageId, expected) => {
     expect(row(times, dealId, stageId)).toEqual({ dealId, stageId, ...expected });
   });
@@ -65,7 +65,7 @@ describe('timeInStage', () => {
     [
       'a stay that ends before it starts (bad data) counts as zero',
       [stay('d', 's', 5, 3)],
-      { deals: [{ dealId: 'd', stageId: 's', latestMs: 0, cumulativeMs: 0, visits: 1, current: false }], stages: [{ stageId: 's', deals: 1, latestAvgDays: 0, latestMedianDays: 0, cumulativeAvgDays: 0, cumulativeMedianDays: 0 }] },
+      { deals: [{ dealId: 'd', stageId: 's', latestEnteredAt: 5 * DAY_MS, latestMs: 0, cumulativeMs: 0, visits: 1, current: false }], stages: [{ stageId: 's', deals: 1, latestAvgDays: 0, latestMedianDays: 0, cumulativeAvgDays: 0, cumulativeMedianDays: 0 }] },
     ],
   ])('%s', (_, input, expected) => {
     expect(timeInStage(input, NOW)).toEqual(expected);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Deal } from '../../../../src-shared/domain/deals.schema';
-import { lossReasons, stageAtCloseByDeal, winLossBy, winRate, withSource, withStageAtClose } from '../../../../src-shared/domain/metrics/win-loss.metrics';
+import { dealSourceOf, lossReasons, stageAtCloseByDeal, stageAtCloseOf, winLossBy, winRate } from '../../../../src-shared/domain/metrics/win-loss.metrics';
 
 type Row = Pick<Deal, 'status' | 'amountMinor' | 'ownerId' | 'wonLostReasonId' | 'pipelineId'>;
 const deal = (status: Deal['status'], amountMinor: number | null, ownerId: string | null, wonLostReasonId: string | null = null): Row => ({
@@ -49,13 +49,13 @@ describe('winLossBy', () => {
     expect(winLossBy(input, 'ownerId')).toEqual([]);
   });
 
-  it('groups by a pre-joined source', () => {
+  it('groups by a function, e.g. a pre-joined source', () => {
     const rows = [
       { status: 'won' as const, amountMinor: 10, source: 'google' },
       { status: 'lost' as const, amountMinor: 20, source: 'google' },
       { status: 'lost' as const, amountMinor: 30, source: null },
     ];
-    expect(winLossBy(rows, 'source').map((g) => [g.key, g.won, g.lost])).toEqual([
+    expect(winLossBy(rows, (d) => d.source).map((g) => [g.key, g.won, g.lost])).toEqual([
       ['google', 1, 1],
       ['(none)', 0, 1],
     ]);
@@ -119,15 +119,13 @@ describe('stage at close', () => {
     expect(stageAtCloseByDeal([], stages)).toEqual(new Map());
   });
 
-  it('joins into deals for grouping, null when unknown', () => {
+  it('groups deals by stage at close, (none) when unknown', () => {
     const deals = [
       { id: 'd1', status: 'won' as const, amountMinor: 1 },
       { id: 'd2', status: 'lost' as const, amountMinor: 2 },
       { id: 'd3', status: 'lost' as const, amountMinor: 3 },
     ];
-    const joined = withStageAtClose(deals, history, stages);
-    expect(joined.map((d) => d.stageAtClose)).toEqual(['s2', 's1', null]);
-    expect(winLossBy(joined, 'stageAtClose').map((g) => [g.key, g.won, g.lost])).toEqual([
+    expect(winLossBy(deals, stageAtCloseOf(history, stages)).map((g) => [g.key, g.won, g.lost])).toEqual([
       ['(none)', 0, 1],
       ['s1', 0, 1],
       ['s2', 1, 0],
@@ -135,17 +133,32 @@ describe('stage at close', () => {
   });
 });
 
-describe('withSource', () => {
+describe('dealSourceOf', () => {
+  const leads = [
+    { id: 'l1', source: 'google' },
+    { id: 'l2', source: null },
+    { id: 'l3', source: 'fair' },
+  ];
+  const deals = [{ leadId: 'l1' }, { leadId: 'l2' }, { leadId: 'gone' }, { leadId: null }];
+
   it.each<[string, string | null, string | null]>([
     ['a lead with a source', 'l1', 'google'],
     ['a lead without a source', 'l2', null],
     ['an unknown lead', 'gone', null],
     ['no lead', null, null],
   ])('gives the source of %s', (_, leadId, expected) => {
-    const leads = [
-      { id: 'l1', source: 'google' },
-      { id: 'l2', source: null },
+    expect(dealSourceOf(deals, leads)({ leadId })).toBe(expected);
+  });
+
+  it('feeds winLossBy', () => {
+    const closed = [
+      { leadId: 'l1', status: 'won' as const, amountMinor: 5 },
+      { leadId: 'l1', status: 'lost' as const, amountMinor: 6 },
+      { leadId: null, status: 'lost' as const, amountMinor: 7 },
     ];
-    expect(withSource([{ leadId }], leads)[0]!.source).toBe(expected);
+    expect(winLossBy(closed, dealSourceOf(closed, leads))).toEqual([
+      { key: 'google', won: 1, lost: 1, winRate: 0.5, wonAmountMinor: 5, lostAmountMinor: 6 },
+      { key: '(none)', won: 0, lost: 1, winRate: 0, wonAmountMinor: 0, lostAmountMinor: 7 },
+    ]);
   });
 });
