@@ -1,0 +1,151 @@
+// The one funnel for local writes: a named mutation validated, run and committed in one SQLite transaction.
+import type Database from 'better-sqlite3';
+import { AppError, ErrorCode } from '../../src-shared/api/errors';
+import type { Actor, Mutation, Mutator, MutatorEnv } from '../../src-shared/mutators/mutator';
+import { SqliteMutationTx } from '../store/sqlite-mutation-tx';
+import { WriteQueue } from './write-queue';
+
+/** A mutation after validation, as the sync outbox will record it. */
+export interface AppliedMutation {
+  name: string;
+  /** The args as parsed by the mutator's schema (defaults filled in). */
+  args: unknown;
+  now: number;
+}
+
+export interface CommittedChange {
+  mutations: string[];
+  /** Every table written, audit_log included. */
+  tables: string[];
+}
+
+export interface WritePathOptions {
+  sqlite: Database.Database;
+  mutators: ReadonlyMap<string, Mutator>;
+  actor: () => Actor;
+  clock: () => number;
+  newId: () => string;
+  /**
+   * SYNC HOOK: called inside the transaction right after a mutation's effects, before commit (or the bulk
+   * savepoint's release). The sync client appends the mutation to its outbox here, so the optimistic effect and
+   * the outbox entry commit or roll back together. Throwing rolls the mutation back.
+   */
+  onApplied?: (sqlite: Database.Database, mutation: AppliedMutation) => void;
+  /** Called after COMMIT, e.g. to tell the UI which tables changed. */
+  onCommitted?: (change: CommittedChange) => void;
+}
+
+export type BulkOutcome = { ok: true } | { ok: false; error: AppError };
+
+export interface WritePath {
+  /** Validates, runs and commits one mutation; on any throw nothing is written. */
+  applyMutation(name: string, args: unknown): Promise<AppliedMutation>;
+  /**
+   * Runs many mutations in one transaction. By default each runs in its own savepoint, so a refused one (its
+   * AppError in the outcome) leaves the others applied; `atomic` refuses the whole batch on the first refusal.
+   * An unexpected (non-AppError) failure always rolls back the whole batch and is thrown.
+   */
+  applyMutations(list: readonly Mutation[], opts?: { atomic?: boolean }): Promise<BulkOutcome[]>;
+  /**
+   * Writes derived data every side computes for itself (e.g. rescoring after decay): queued and transactional like
+   * mutations, but neither a mutation (nothing to sync) nor audited. `tables` are reported as changed.
+   */
+  writeDerived<T>(tables: string[], write: (sqlite: Database.Database) => T): Promise<T>;
+  /** Resolves when every queued write has finished. */
+  drain(): Promise<void>;
+}
+
+export function createWritePath(o: WritePathOptions): WritePath {
+  const queue = new WriteQueue();
+  // Prepared once: exec() would parse these again for every row of a bulk write.
+  const savepoint = o.sqlite.prepare('SAVEPOINT m');
+  const release = o.sqlite.prepare('RELEASE m');
+  const rollbackTo = o.sqlite.prepare('ROLLBACK TO m');
+
+  function parse(m: Mutation): { mutator: Mutator; args: unknown } {
+    const mutator = o.mutators.get(m.name);
+    if (!mutator) throw new AppError(ErrorCode.UNKNOWN_METHOD, `unknown mutation ${m.name}`);
+    const parsed = mutator.args.safeParse(m.args);
+    if (!parsed.success) throw AppError.fromZod(parsed.error, `${m.name} args`);
+    return { mutator, args: parsed.data };
+  }
+
+  async function runOne(mutator: Mutator, args: unknown, tables: Set<string>): Promise<AppliedMutation> {
+    const env: MutatorEnv = { actor: o.actor(), now: o.clock(), newId: o.newId };
+    const tx = new SqliteMutationTx(o.sqlite, env);
+    await mutator.run(tx, args, env);
+    const applied = { name: mutator.name, args, now: env.now };
+    o.onApplied?.(o.sqlite, applied);
+    for (const t of tx.touched) tables.add(t);
+    return applied;
+  }
+
+  async function inTransaction<T>(body: (tables: Set<string>) => Promise<T>, names: () => string[]): Promise<T> {
+    const tables = new Set<string>();
+    // IMMEDIATE takes the write lock now, so a concurrent writer waits (busy_timeout) instead of failing at commit.
+    o.sqlite.exec('BEGIN IMMEDIATE');
+    let result: T;
+    try {
+      result = await body(tables);
+      o.sqlite.exec('COMMIT');
+    } catch (err) {
+      if (o.sqlite.inTransaction) o.sqlite.exec('ROLLBACK');
+      throw err;
+    }
+    if (tables.size > 0) o.onCommitted?.({ mutations: names(), tables: [...tables].sort() });
+    return result;
+  }
+
+  return {
+    applyMutation(name, args) {
+      return queue.run(() => {
+        const p = parse({ name, args });
+        return inTransaction((tables) => runOne(p.mutator, p.args, tables), () => [name]);
+      });
+    },
+
+    applyMutations(list, opts = {}) {
+      return queue.run(() => {
+        const done: string[] = [];
+        return inTransaction(async (tables) => {
+          const outcomes: BulkOutcome[] = [];
+          for (const m of list) {
+            let parsed: { mutator: Mutator; args: unknown };
+            try {
+              parsed = parse(m);
+            } catch (err) {
+              if (opts.atomic) throw err;
+              outcomes.push({ ok: false, error: err as AppError });
+              continue;
+            }
+            savepoint.run();
+            try {
+              await runOne(parsed.mutator, parsed.args, tables);
+              release.run();
+              outcomes.push({ ok: true });
+              done.push(m.name);
+            } catch (err) {
+              rollbackTo.run();
+              release.run();
+              if (opts.atomic || !(err instanceof AppError)) throw err;
+              outcomes.push({ ok: false, error: err });
+            }
+          }
+          return outcomes;
+        }, () => done);
+      });
+    },
+
+    writeDerived(tables, write) {
+      return queue.run(() =>
+        inTransaction(async (touched) => {
+          const result = write(o.sqlite);
+          for (const t of tables) touched.add(t);
+          return result;
+        }, () => []),
+      );
+    },
+
+    drain: () => queue.drain(),
+  };
+}
