@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { AppDb } from '../../../src-server/db/database';
+import { queryRows } from '../../../src-server/db/query-rows';
 import { tenants } from '../../../src-server/db/schema/accounts.table';
 import { forms } from '../../../src-server/db/schema/forms.table';
 import { DEFAULT_SCORING_CONFIG } from '../../../src-shared/domain/lead-scoring';
@@ -61,15 +62,15 @@ export type RowCounts = Record<'leads' | 'submissions' | 'activities' | 'audit' 
 
 /** Everything capture writes for a tenant, counted: a refused post must leave these unchanged. */
 export async function countRows(db: AppDb, tenantId: string): Promise<RowCounts> {
-  const result = (await db.execute(sql`
+  const [row] = await queryRows<RowCounts>(db, sql`
     SELECT (SELECT count(*) FROM leads WHERE tenant_id = ${tenantId})::int AS leads,
            (SELECT count(*) FROM capture_submissions WHERE tenant_id = ${tenantId})::int AS submissions,
            (SELECT count(*) FROM activities WHERE tenant_id = ${tenantId})::int AS activities,
            (SELECT count(*) FROM audit_log WHERE tenant_id = ${tenantId})::int AS audit,
            (SELECT count(*) FROM lead_dedupe_keys k JOIN leads l ON l.id = k.lead_id WHERE l.tenant_id = ${tenantId})::int AS keys,
            coalesce((SELECT version FROM tenant_versions WHERE tenant_id = ${tenantId}), 0)::int AS version
-  `)) as unknown as { rows: RowCounts[] };
-  return result.rows[0]!;
+  `);
+  return row!;
 }
 
 export interface LeadRow {
@@ -92,8 +93,7 @@ export interface LeadRow {
 }
 
 export async function leadsOf(db: AppDb, tenantId: string): Promise<LeadRow[]> {
-  const result = (await db.execute(sql`SELECT * FROM leads WHERE tenant_id = ${tenantId} ORDER BY created_at, id`)) as unknown as { rows: LeadRow[] };
-  return result.rows;
+  return queryRows<LeadRow>(db, sql`SELECT * FROM leads WHERE tenant_id = ${tenantId} ORDER BY created_at, id`);
 }
 
 /** Starts the app on an ephemeral loopback port and returns its base URL. */

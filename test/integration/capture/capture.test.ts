@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { forEachDatabase, TEST_EPOCH } from '../../helpers/server-db';
 import { buildServer } from '../../../src-server/app/build-server';
+import { queryRows } from '../../../src-server/db/query-rows';
 import { signCaptureBody } from '../../../src-server/capture/capture-signature';
 import { SUBMISSION_SUBJECT } from '../../../src-server/capture/capture-store';
 import { CaptureResponse } from '../../../src-shared/http/capture.http';
@@ -15,7 +16,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 forEachDatabase('lead capture', (env) => {
   let base = '';
   const post = (key: string, body: string | Buffer, headers: Record<string, string>, query = '') =>
-    fetch(`${base}/api/v1/capture/${key}${query}`, { method: 'POST', headers, body, redirect: 'manual' });
+    fetch(`${base}/api/v1/capture/${key}${query}`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body), redirect: 'manual' });
   const postJson = (key: string, body: unknown, headers: Record<string, string> = {}) => post(key, JSON.stringify(body), { ...JSON_HEADERS, ...headers });
   const db = () => env().ctx.db;
 
@@ -59,10 +60,10 @@ forEachDatabase('lead capture', (env) => {
       expect(after.keys).toBeGreaterThan(before.keys);
       expect(Number(lead.version)).toBe(after.version);
 
-      const notes = await db().execute(sql`SELECT subject, body, kind FROM activities WHERE entity_id = ${lead.id}`);
-      expect(notes.rows).toEqual([{ subject: SUBMISSION_SUBJECT, body: 'Please call me\nafter 3 pm', kind: 'note' }]);
-      const audit = await db().execute(sql`SELECT action, actor_id, after->>'email' AS email FROM audit_log WHERE entity_id = ${lead.id}`);
-      expect(audit.rows).toEqual([{ action: 'create', actor_id: null, email: 'anna@acme.example' }]);
+      const notes = await queryRows(db(), sql`SELECT subject, body, kind FROM activities WHERE entity_id = ${lead.id}`);
+      expect(notes).toEqual([{ subject: SUBMISSION_SUBJECT, body: 'Please call me\nafter 3 pm', kind: 'note' }]);
+      const audit = await queryRows(db(), sql`SELECT action, actor_id, after->>'email' AS email FROM audit_log WHERE entity_id = ${lead.id}`);
+      expect(audit).toEqual([{ action: 'create', actor_id: null, email: 'anna@acme.example' }]);
     });
 
     it('answers a form post with a thank-you page when the form has no thank-you URL', async () => {
@@ -313,10 +314,10 @@ forEachDatabase('lead capture', (env) => {
       expect(second.leadId).toBe(first.leadId);
       const after = await countRows(db(), 'T-attach');
       expect(after).toMatchObject({ leads: before.leads, activities: before.activities + 1, submissions: before.submissions + 1, audit: before.audit + 1, version: before.version + 1 });
-      const acts = await db().execute(sql`SELECT kind, subject, body, version::int AS version FROM activities WHERE entity_id = ${first.leadId}`);
-      expect(acts.rows).toHaveLength(1);
-      expect(acts.rows[0]).toMatchObject({ kind: 'note', subject: SUBMISSION_SUBJECT, version: after.version });
-      expect((acts.rows[0] as { body: string }).body).toContain('Interested in the pro plan');
+      const acts = await queryRows<{ body: string }>(db(), sql`SELECT kind, subject, body, version::int AS version FROM activities WHERE entity_id = ${first.leadId}`);
+      expect(acts).toHaveLength(1);
+      expect(acts[0]).toMatchObject({ kind: 'note', subject: SUBMISSION_SUBJECT, version: after.version });
+      expect(acts[0]!.body).toContain('Interested in the pro plan');
       const lead = (await leadsOf(db(), 'T-attach')).find((l) => l.id === first.leadId)!;
       expect(Number(lead.last_activity_at)).toBe(TEST_EPOCH);
       expect(Number(lead.version)).toBe(after.version);
