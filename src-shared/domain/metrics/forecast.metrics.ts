@@ -83,7 +83,9 @@ export function weightedForecast(deals: readonly ForecastDeal[], opts: ForecastO
     let pipeline = pipelines.get(d.pipelineId);
     if (!pipeline) pipelines.set(d.pipelineId, (pipeline = emptyAcc()));
     add(total, amount, d.probability);
-    add(periods.get(periodOf(date, by))!, amount, d.probability);
+    // Only a malformed date (month 13) can miss its period; it still counts in the totals.
+    const period = periods.get(periodOf(date, by));
+    if (period) add(period, amount, d.probability);
     add(pipeline, amount, d.probability);
   }
   return {

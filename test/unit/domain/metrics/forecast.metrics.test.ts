@@ -62,6 +62,11 @@ describe('weightedForecast', () => {
     expect(weightedForecast([], { from, to, by }).periods.map((p) => p.period)).toEqual(expected);
   });
 
+  it('does not fail on a malformed close date', () => {
+    const odd = weightedForecast([deal(100, 50, '2025-13-01')], { from: '2025-01-01', to: '2025-12-31' });
+    expect([odd.weightedMinor, odd.periods.every((p) => p.count === 0)]).toEqual([50, true]);
+  });
+
   it('is all zero without deals', () => {
     expect(weightedForecast([], { from: '2025-01-01', to: '2025-01-31' })).toEqual({
       weightedMinor: 0,
