@@ -63,7 +63,7 @@ describe('weightedForecast', () => {
   });
 
   it('does not fail on a malformed close date', () => {
-    const odd = weightedForecast([deal(100, 50, '2025-13-01')], { from: '2025-01-01', to: '2025-12-31' });
+    const odd = weightedForecast([deal(100, 50, '2025-13-01')], { from: '2025-01-01', to: '2025-13-31' });
     expect([odd.weightedMinor, odd.periods.every((p) => p.count === 0)]).toEqual([50, true]);
   });
 
