@@ -48,6 +48,6 @@ export async function signIn(app: FastifyInstance, email: string, options: { ten
 }
 
 /** Seeds a small demo-shaped tenant of the test's own (distinct seed, slug and form key). */
-export async function seedTenant(env: TestEnv, seed: number, slug: string): Promise<SeededTenant> {
-  return seedDemoTenant(env.ctx.db, { now: env.clock.now(), seed, slug, name: `Tenant ${slug}`, formKey: `${slug}-form`, leads: 40, deals: 16, activities: 30 });
+export async function seedTenant(env: TestEnv, seed: number, slug: string, size: { leads?: number; deals?: number } = {}): Promise<SeededTenant> {
+  return seedDemoTenant(env.ctx.db, { now: env.clock.now(), seed, slug, name: `Tenant ${slug}`, formKey: `${slug}-form`, leads: size.leads ?? 40, deals: size.deals ?? 16, activities: 30 });
 }
