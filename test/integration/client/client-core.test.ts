@@ -1,6 +1,6 @@
 // openClient as scripts use it: a standalone profile, typed calls, errors as data, events, and store/entity parity.
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../../../src-shared/api/errors';
 import { Role, Team, Tenant, User } from '../../../src-shared/domain/accounts.schema';
 import { Activity, Notification } from '../../../src-shared/domain/activities.schema';
