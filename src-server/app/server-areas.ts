@@ -6,6 +6,7 @@ import { authRoutes } from '../auth/auth.routes';
 import { leadRoutes } from '../records/leads.routes';
 import { dealRoutes } from '../records/deals.routes';
 import { pipelineRoutes } from '../records/pipelines.routes';
+import { captureRoutes } from '../capture/capture.routes';
 
 export interface AreaOptions {
   ctx: ServerContext;
@@ -34,7 +35,7 @@ export const HTTP_AREAS: readonly HttpArea[] = [
   { name: 'leads', prefix: `${API_PREFIX}/leads`, plugin: leadRoutes },
   { name: 'deals', prefix: `${API_PREFIX}/deals`, plugin: dealRoutes },
   { name: 'pipelines', prefix: `${API_PREFIX}/pipelines`, plugin: pipelineRoutes },
-  // Lead capture (src-server/capture) registers here: { name: 'capture', prefix: `${API_PREFIX}/capture`, plugin: captureRoutes }.
+  { name: 'capture', prefix: `${API_PREFIX}/capture`, plugin: captureRoutes },
   // The admin API registers here too, e.g. { name: 'admin', prefix: `${API_PREFIX}/admin`, plugin: adminRoutes }.
 ];
 
