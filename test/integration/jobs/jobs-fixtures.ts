@@ -21,8 +21,8 @@ import type { TestEnv } from '../../helpers/server-db';
 
 export type LeadRow = typeof leads.$inferSelect;
 
-/** A job context over a test env's database and clock. */
-export function jobContext(env: TestEnv, mailer: Mailer = createMailer({ smtpUrl: null, from: 'crm@jobs.test' }, { info: () => {} })): JobContext {
+/** A job context over a test env's (or any server context's) database and clock. */
+export function jobContext(env: Pick<TestEnv, 'ctx' | 'clock'>, mailer: Mailer = createMailer({ smtpUrl: null, from: 'crm@jobs.test' }, { info: () => {} })): JobContext {
   return { db: env.ctx.db, log: env.ctx.log, clock: env.clock, newId: () => env.ctx.newId(), mailer, messageIdDomain: 'jobs.test' };
 }
 
@@ -156,4 +156,15 @@ export async function startSmtpPeer(options: { rejectFirst?: number } = {}): Pro
     attempts: () => attempts,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Polls `check` every 25 ms until it returns a truthy value (returned), failing after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
