@@ -41,6 +41,8 @@ export class ManualClock implements Clock {
 export interface TestDatabase {
   kind: DatabaseKind;
   database: Database;
+  /** PostgreSQL only: the URL of the test's own database (e.g. to start a server process on it). */
+  url?: string;
   /** Closes the database and, for PostgreSQL, drops it. */
   dispose(): Promise<void>;
 }
@@ -97,8 +99,9 @@ async function openPostgresTestDatabase(): Promise<TestDatabase> {
     }
   };
   try {
-    const database = await openDatabase({ kind: 'postgres', url: withDatabase(TEST_DATABASE_URL, name) });
-    return { kind: 'postgres', database, dispose: async () => { await database.close(); await drop(); } };
+    const url = withDatabase(TEST_DATABASE_URL, name);
+    const database = await openDatabase({ kind: 'postgres', url });
+    return { kind: 'postgres', database, url, dispose: async () => { await database.close(); await drop(); } };
   } catch (err) {
     await drop();
     throw err;
