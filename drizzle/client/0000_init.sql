@@ -55,7 +55,7 @@ CREATE TABLE `activities` (
 	`version` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `activities_entity_idx` ON `activities` (`entity_type`,`entity_id`,`occurred_at`);--> statement-breakpoint
+CREATE INDEX `activities_entity_idx` ON `activities` (`entity_type`,`entity_id`,`occurred_at`,`kind`);--> statement-breakpoint
 CREATE INDEX `activities_tasks_idx` ON `activities` (`owner_id`,`kind`,`due_at`);--> statement-breakpoint
 CREATE TABLE `audit_log` (
 	`id` text PRIMARY KEY NOT NULL,
@@ -216,7 +216,8 @@ CREATE TABLE `deals` (
 	`version` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `deals_board_idx` ON `deals` (`pipeline_id`,`stage_id`,`stage_entered_at`);--> statement-breakpoint
+CREATE INDEX `deals_board_idx` ON `deals` (`pipeline_id`,`stage_id`,`stage_entered_at`,`id`);--> statement-breakpoint
+CREATE INDEX `deals_board_sums_idx` ON `deals` (`pipeline_id`,`stage_id`,`status`,`stage_entered_at`,`amount_minor`,`probability`);--> statement-breakpoint
 CREATE INDEX `deals_owner_idx` ON `deals` (`owner_id`,`status`);--> statement-breakpoint
 CREATE INDEX `deals_lead_idx` ON `deals` (`lead_id`);--> statement-breakpoint
 CREATE TABLE `pipelines` (
@@ -357,11 +358,13 @@ CREATE TABLE `leads` (
 	`version` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `leads_queue_status_idx` ON `leads` (`archived`,`status`,`score`);--> statement-breakpoint
-CREATE INDEX `leads_queue_owner_idx` ON `leads` (`owner_id`,`archived`,`score`);--> statement-breakpoint
-CREATE INDEX `leads_queue_team_idx` ON `leads` (`team_id`,`archived`,`score`);--> statement-breakpoint
-CREATE INDEX `leads_score_idx` ON `leads` (`archived`,`score`);--> statement-breakpoint
-CREATE INDEX `leads_created_idx` ON `leads` (`created_at`);--> statement-breakpoint
+CREATE INDEX `leads_queue_status_idx` ON `leads` (`archived`,`status`,`score`,`id`);--> statement-breakpoint
+CREATE INDEX `leads_queue_owner_idx` ON `leads` (`owner_id`,`archived`,`score`,`id`);--> statement-breakpoint
+CREATE INDEX `leads_queue_team_idx` ON `leads` (`team_id`,`archived`,`score`,`id`);--> statement-breakpoint
+CREATE INDEX `leads_score_idx` ON `leads` (`archived`,`score`,`id`);--> statement-breakpoint
+CREATE INDEX `leads_created_idx` ON `leads` (`archived`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `leads_updated_idx` ON `leads` (`archived`,`updated_at`,`id`);--> statement-breakpoint
+CREATE INDEX `leads_name_idx` ON `leads` (`archived`,`last_name`,`first_name`,`id`);--> statement-breakpoint
 CREATE TABLE `local_meta` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL

@@ -67,7 +67,13 @@ export function openClient(options: OpenClientOptions): ClientCore {
   }
   const store = openStore(dbPath, options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {});
 
-  let identity = options.identity ?? readIdentity(store);
+  const stored = readIdentity(store);
+  if (stored && options.identity && options.identity.tenantId !== stored.tenantId) {
+    store.close();
+    // One store holds one tenant: its queries rely on it, and sync replicates per tenant.
+    throw new AppError(ErrorCode.FORBIDDEN, `this store belongs to tenant ${stored.tenantId}; open another data directory for tenant ${options.identity.tenantId}`);
+  }
+  let identity = options.identity ?? stored;
   if (!identity) {
     // A fresh profile with no server yet: make it usable standalone.
     const profile = defaultLocalProfile({ now: clock(), newId });

@@ -41,4 +41,6 @@ export function bootstrapLocal(store: Store, rows: TableRows): void {
       }
     }
   })();
+  // A large load changes the data's shape; refresh the planner's statistics now rather than at close.
+  store.sqlite.pragma('optimize');
 }

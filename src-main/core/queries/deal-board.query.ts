@@ -12,6 +12,8 @@ export interface BoardFilter {
   search?: string | undefined;
 }
 
+// No tenant condition in the deal queries: a desktop store holds one tenant (see openClient), and the board then
+// reads its counts and sums from deals_board_sums_idx alone.
 const CARD_COLUMNS = 'id, name, amount_minor, currency, owner_id, company_id, expected_close_date, probability, stage_entered_at, status';
 
 function filterSql(f: BoardFilter): { sql: string; params: unknown[] } {
@@ -38,8 +40,8 @@ function toCard(r: unknown[], rotBefore: number | null): BoardCard {
 
 export function stageCards(ctx: CoreContext, pipelineId: string, stage: Stage, f: BoardFilter, offset: number, limit: number): { cards: BoardCard[]; hasMore: boolean } {
   const { sql, params } = filterSql(f);
-  const rows = preparedRaw(ctx.store.sqlite, `SELECT ${CARD_COLUMNS} FROM deals WHERE tenant_id = ? AND pipeline_id = ? AND stage_id = ?${sql} ORDER BY stage_entered_at DESC, id DESC LIMIT ? OFFSET ?`)
-    .all(ctx.actor().tenantId, pipelineId, stage.id, ...params, limit + 1, offset) as unknown[][];
+  const rows = preparedRaw(ctx.store.sqlite, `SELECT ${CARD_COLUMNS} FROM deals WHERE pipeline_id = ? AND stage_id = ?${sql} ORDER BY stage_entered_at DESC, id DESC LIMIT ? OFFSET ?`)
+    .all(pipelineId, stage.id, ...params, limit + 1, offset) as unknown[][];
   const rot = rotsBefore(stage, ctx.now());
   return { cards: rows.slice(0, limit).map((r) => toCard(r, rot)), hasMore: rows.length > limit };
 }
@@ -51,10 +53,10 @@ export function dealBoard(ctx: CoreContext, pipelineId: string, f: BoardFilter, 
   const now = ctx.now();
   const aggregate = preparedRaw(ctx.store.sqlite, `SELECT count(*), coalesce(sum(amount_minor), 0), coalesce(sum(amount_minor * probability), 0),
       coalesce(sum(status = 'open' AND stage_entered_at < ?), 0)
-    FROM deals WHERE tenant_id = ? AND pipeline_id = ? AND stage_id = ?${sql}`);
+    FROM deals WHERE pipeline_id = ? AND stage_id = ?${sql}`);
   const columns: z.infer<typeof BoardColumn>[] = stages.map((stage) => {
     const rot = rotsBefore(stage, now);
-    const [count, sum, weighted, rotting] = aggregate.get(rot ?? -1, ctx.actor().tenantId, pipelineId, stage.id, ...params) as [number, number, number, number];
+    const [count, sum, weighted, rotting] = aggregate.get(rot ?? -1, pipelineId, stage.id, ...params) as [number, number, number, number];
     const page = cardsPerStage > 0 ? stageCards(ctx, pipelineId, stage, f, 0, cardsPerStage) : { cards: [], hasMore: count > 0 };
     return { stage, count, sumAmountMinor: sum, weightedAmountMinor: Math.round(weighted / 100), rottingCount: rotting, ...page };
   });

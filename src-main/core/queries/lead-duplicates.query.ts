@@ -7,15 +7,22 @@ import type { LeadStatus } from '../../../src-shared/domain/leads.schema';
 import { prepared } from '../../store/statement-cache';
 import type { CoreContext } from '../core-context';
 
-/** Bounds the work for a very common key (a frequent name at a big company); the best matches share rarer keys too. */
-const MAX_CANDIDATES = 2000;
+/**
+ * Bounds the work when a key is very common (a big company's domain with a frequent surname). Candidates come
+ * best first: those sharing a strong key (the same email or phone, each enough for a match on its own), then those
+ * sharing the most keys, since a true duplicate shares several; one sharing a single broad key rarely scores as one.
+ */
+const MAX_CANDIDATES = 50;
 
+/** No tenant condition: a desktop store holds one tenant (see openClient). */
 const CANDIDATES_SQL = `
-  SELECT DISTINCT l.id, l.first_name AS firstName, l.last_name AS lastName, l.email, l.phone, l.company_name AS companyName,
+  WITH hits AS (
+    SELECT lead_id, sum(CASE WHEN substr(key, 1, 2) IN ('e:', 'p:') THEN 100 ELSE 1 END) AS weight FROM lead_dedupe_keys
+    WHERE key IN (SELECT value FROM json_each(?)) AND lead_id <> ?
+    GROUP BY lead_id ORDER BY weight DESC, lead_id LIMIT ${MAX_CANDIDATES})
+  SELECT l.id, l.first_name AS firstName, l.last_name AS lastName, l.email, l.phone, l.company_name AS companyName,
          l.status, l.owner_id AS ownerId
-  FROM lead_dedupe_keys k JOIN leads l ON l.id = k.lead_id
-  WHERE k.key IN (SELECT value FROM json_each(?)) AND l.tenant_id = ? AND l.id <> ?
-  LIMIT ${MAX_CANDIDATES}`;
+  FROM hits JOIN leads l ON l.id = hits.lead_id`;
 
 type Candidate = DuplicateCandidateFields & { status: LeadStatus; ownerId: string | null };
 
@@ -26,7 +33,7 @@ export interface DuplicateProbe extends Omit<DuplicateCandidateFields, 'id'> {
 export function leadDuplicates(ctx: CoreContext, probe: DuplicateProbe, opts: { threshold?: number; limit?: number } = {}): DuplicateMatchOut[] {
   const keys = matchKeys(probe);
   if (keys.length === 0) return [];
-  const rows = prepared(ctx.store.sqlite, CANDIDATES_SQL).all(JSON.stringify(keys), ctx.actor().tenantId, probe.id ?? '') as Candidate[];
+  const rows = prepared(ctx.store.sqlite, CANDIDATES_SQL).all(JSON.stringify(keys), probe.id ?? '') as Candidate[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const matches = findDuplicates({ ...probe, id: probe.id ?? '' }, rows, opts);
   return matches.map((m) => {

@@ -26,10 +26,13 @@ const SORT_COLUMNS: Record<Input['sort'], string[]> = {
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function filters(q: Input, tenantId: string): { where: string; params: unknown[] } {
-  const conds = ['tenant_id = ?'];
-  const params: unknown[] = [tenantId];
-  if (!q.includeArchived) conds.push('archived = 0');
+/**
+ * No tenant condition: a desktop store holds one tenant (openClient refuses another), and a tenant column in every
+ * condition would cost a row lookup per index entry, where these queries otherwise read the queue indexes alone.
+ */
+function filters(q: Input): { where: string; params: unknown[] } {
+  const conds = [q.includeArchived ? 'archived IN (0, 1)' : 'archived = 0'];
+  const params: unknown[] = [];
   if (q.status?.length) {
     conds.push(`status IN (${list(q.status.length)})`);
     params.push(...q.status);
@@ -82,12 +85,15 @@ function decodeCursor(q: Input): Cursor | null {
 
 export function leadQueue(ctx: CoreContext, q: Input): { rows: LeadQueueRow[]; total: number | null; nextCursor: string | null } {
   if (q.cursor && q.offset) throw new AppError(ErrorCode.VALIDATION, 'give either an offset or a cursor', [{ path: 'cursor', message: 'not with offset' }]);
-  const { where, params } = filters(q, ctx.actor().tenantId);
+  const { where, params } = filters(q);
   const cols = SORT_COLUMNS[q.sort];
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
   const cursor = decodeCursor(q);
   const pageWhere = cursor ? `${where} AND (${cols.join(', ')}) ${q.dir === 'asc' ? '>' : '<'} (${list(cols.length)})` : where;
-  const sql = `SELECT ${SELECT_LIST} FROM leads WHERE ${pageWhere} ORDER BY ${cols.map((c) => `${c} ${dir}`).join(', ')} LIMIT ? OFFSET ?`;
+  // A text search reads every row anyway: scanning the table in order beats walking a sort index with a row
+  // lookup per entry; the few matches are then sorted.
+  const from = q.search ? 'leads NOT INDEXED' : 'leads';
+  const sql = `SELECT ${SELECT_LIST} FROM ${from} WHERE ${pageWhere} ORDER BY ${cols.map((c) => `${c} ${dir}`).join(', ')} LIMIT ? OFFSET ?`;
   const raw = preparedRaw(ctx.store.sqlite, sql).all(...params, ...(cursor?.after ?? []), q.limit, q.offset ?? 0) as unknown[][];
   const rows = raw.map((r) => Object.fromEntries(ROW_COLUMNS.map(([key], i) => [key, r[i]])) as LeadQueueRow);
   let nextCursor: string | null = null;
@@ -97,6 +103,6 @@ export function leadQueue(ctx: CoreContext, q: Input): { rows: LeadQueueRow[]; t
     const next: Cursor = { sort: q.sort, dir: q.dir, after: cols.map((c) => byColumn.get(c)) };
     nextCursor = Buffer.from(JSON.stringify(next)).toString('base64url');
   }
-  const total = q.withTotal ? ((preparedRaw(ctx.store.sqlite, `SELECT count(*) FROM leads WHERE ${where}`).get(...params) as [number])[0]) : null;
+  const total = q.withTotal ? ((preparedRaw(ctx.store.sqlite, `SELECT count(*) FROM ${from} WHERE ${where}`).get(...params) as [number])[0]) : null;
   return { rows, total, nextCursor };
 }

@@ -16,7 +16,11 @@ export const activities = sqliteTable('activities', {
   ownerId: ref('owner_id'),
   createdAt: instant('created_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('activities_entity_idx').on(t.entityType, t.entityId, t.occurredAt), index('activities_tasks_idx').on(t.ownerId, t.kind, t.dueAt)]);
+}, (t) => [
+  // A record's timeline; with the kind included, rescoring reads every lead's activities from this index alone.
+  index('activities_entity_idx').on(t.entityType, t.entityId, t.occurredAt, t.kind),
+  index('activities_tasks_idx').on(t.ownerId, t.kind, t.dueAt),
+]);
 
 export const notifications = sqliteTable('notifications', {
   id: id(),

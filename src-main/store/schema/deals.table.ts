@@ -68,7 +68,9 @@ export const deals = sqliteTable('deals', {
   updatedAt: instant('updated_at').notNull(),
   version: rowVersion(),
 }, (t) => [
-  index('deals_board_idx').on(t.pipelineId, t.stageId, t.stageEnteredAt),
+  // Board cards in order, and the board's per-stage counts and sums read from the index alone.
+  index('deals_board_idx').on(t.pipelineId, t.stageId, t.stageEnteredAt, t.id),
+  index('deals_board_sums_idx').on(t.pipelineId, t.stageId, t.status, t.stageEnteredAt, t.amountMinor, t.probability),
   index('deals_owner_idx').on(t.ownerId, t.status),
   index('deals_lead_idx').on(t.leadId),
 ]);

@@ -37,12 +37,15 @@ export const leads = sqliteTable('leads', {
   updatedAt: instant('updated_at').notNull(),
   version: rowVersion(),
 }, (t) => [
-  // The lead queue: filter by status / owner / team, sorted by score.
-  index('leads_queue_status_idx').on(t.archived, t.status, t.score),
-  index('leads_queue_owner_idx').on(t.ownerId, t.archived, t.score),
-  index('leads_queue_team_idx').on(t.teamId, t.archived, t.score),
-  index('leads_score_idx').on(t.archived, t.score),
-  index('leads_created_idx').on(t.createdAt),
+  // The lead queue: filter by status / owner / team, sorted by score. Each sort index ends with the id, the
+  // queue's tie-breaker, so a page is read in index order and stops at its limit instead of sorting every match.
+  index('leads_queue_status_idx').on(t.archived, t.status, t.score, t.id),
+  index('leads_queue_owner_idx').on(t.ownerId, t.archived, t.score, t.id),
+  index('leads_queue_team_idx').on(t.teamId, t.archived, t.score, t.id),
+  index('leads_score_idx').on(t.archived, t.score, t.id),
+  index('leads_created_idx').on(t.archived, t.createdAt, t.id),
+  index('leads_updated_idx').on(t.archived, t.updatedAt, t.id),
+  index('leads_name_idx').on(t.archived, t.lastName, t.firstName, t.id),
 ]);
 
 /** Blocking keys from the shared duplicate rules, so a new lead is compared only with the few sharing a key. */

@@ -36,6 +36,13 @@ describe('openClient', () => {
     await again.close();
   });
 
+  it('refuses to open a store of one tenant as another tenant', async () => {
+    const dir = tempDir();
+    const client = openAs(dir, U.rep1, new TestClock());
+    await client.close();
+    expect(() => openClient({ dbPath: `${dir}/crm.db`, identity: { tenantId: 'tenant-2', userId: 'u-x' } })).toThrow(/belongs to tenant tenant-1/);
+  });
+
   it('refuses unknown methods and invalid input as data, naming the fields', async () => {
     const client = openAs(tempDir(), U.rep1, new TestClock());
     await expect(client.call('leads.teleport' as never, {} as never)).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
