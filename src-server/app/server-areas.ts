@@ -7,6 +7,9 @@ import { leadRoutes } from '../records/leads.routes';
 import { dealRoutes } from '../records/deals.routes';
 import { pipelineRoutes } from '../records/pipelines.routes';
 import { captureRoutes } from '../capture/capture.routes';
+import { notificationRoutes } from '../notifications/notifications.routes';
+import { nurtureRoutes } from '../jobs/nurture.routes';
+import { createJobsService } from '../jobs/jobs.service';
 
 export interface AreaOptions {
   ctx: ServerContext;
@@ -36,9 +39,13 @@ export const HTTP_AREAS: readonly HttpArea[] = [
   { name: 'deals', prefix: `${API_PREFIX}/deals`, plugin: dealRoutes },
   { name: 'pipelines', prefix: `${API_PREFIX}/pipelines`, plugin: pipelineRoutes },
   { name: 'capture', prefix: `${API_PREFIX}/capture`, plugin: captureRoutes },
+  // GET /notifications, POST /notifications/:id/read and the WebSocket GET /ws.
+  { name: 'notifications', prefix: API_PREFIX, plugin: notificationRoutes },
+  { name: 'nurture', prefix: `${API_PREFIX}/nurture`, plugin: nurtureRoutes },
   // The admin API registers here too, e.g. { name: 'admin', prefix: `${API_PREFIX}/admin`, plugin: adminRoutes }.
 ];
 
 export const BACKGROUND_SERVICES: readonly BackgroundService[] = [
-  // Background jobs (src-server/jobs) register here, e.g. the pg-boss runner.
+  // pg-boss queues, workers and schedules (src-server/jobs); SMTP_URL, MAIL_FROM, JOBS_ENABLED.
+  createJobsService(),
 ];

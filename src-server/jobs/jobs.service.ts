@@ -55,9 +55,14 @@ export async function startJobs(ctx: ServerContext, config: JobsConfig, options:
   };
 }
 
-/** The service `startServer` runs: one runner per server context it is started with. */
+/**
+ * The service `startServer` runs: one runner per server context it is started with. Starting returns at once and
+ * the runner comes up in the background (pg-boss installs or migrates its schema first), so HTTP is served, and a
+ * signal handled, without waiting for it; until it is up, lead hooks enqueue nothing and the sweeps catch up.
+ * Stopping waits for a runner still starting, then stops it, before the database closes.
+ */
 export function createJobsService(env: Record<string, string | undefined> = process.env): BackgroundService {
-  const running: JobRunner[] = [];
+  const runners: Promise<JobRunner | null>[] = [];
   return {
     name: 'jobs',
     async start(ctx) {
@@ -66,11 +71,19 @@ export function createJobsService(env: Record<string, string | undefined> = proc
         ctx.log.info('background jobs disabled (JOBS_ENABLED=false)');
         return;
       }
-      running.push(await startJobs(ctx, config));
-      ctx.log.info({ smtp: config.smtpUrl ? 'configured' : 'not set: mail is logged' }, 'background jobs started');
+      runners.push(startJobs(ctx, config).then(
+        (runner) => {
+          ctx.log.info({ smtp: config.smtpUrl ? 'configured' : 'not set: mail is logged' }, 'background jobs started');
+          return runner;
+        },
+        (err: unknown) => {
+          ctx.log.error({ err }, 'background jobs could not start; the server runs without them');
+          return null;
+        },
+      ));
     },
     async stop() {
-      for (const runner of running.splice(0)) await runner.stop();
+      for (const runner of await Promise.all(runners.splice(0))) await runner?.stop();
     },
   };
 }
