@@ -5,10 +5,7 @@ import { HOUR_MS, DAY_MS } from '../../../src-shared/domain/common.schema';
 import type { NurtureStep } from '../../../src-shared/domain/automation.schema';
 import { dueNurtureSteps, enrollSweep, enrollmentIdFor, evaluateLeadNurture, messageIdFor, runNurtureStep } from '../../../src-server/jobs/nurture.jobs';
 import { createMailer } from '../../../src-server/mail/mailer';
-import { API_PREFIX, HTTP_AREAS } from '../../../src-server/app/server-areas';
-import { buildServer } from '../../../src-server/app/build-server';
-import type { FastifyInstance } from 'fastify';
-import { nurtureRoutes } from '../../../src-server/jobs/nurture.routes';
+import { API_PREFIX } from '../../../src-server/app/server-areas';
 import { activities } from '../../../src-server/db/schema/activities.table';
 import { nurtureEnrollments } from '../../../src-server/db/schema/automation.table';
 import { nurtureStepRuns } from '../../../src-server/db/schema/jobs.table';
@@ -210,16 +207,10 @@ forEachDatabase('nurture jobs', (env) => {
       expect((await e.rep1.post(`${API_PREFIX}/nurture/replies`, { leadId: lead.id })).status).toBe(400);
     });
 
-    let replyApp: FastifyInstance | null = null;
-    afterAll(async () => {
-      await replyApp?.close();
-    });
     let replyEnv: Promise<{ tenantId: string; sequenceId: string; rep1Id: string; rep1: ReturnType<typeof as>; rep2: ReturnType<typeof as> }> | null = null;
     function createReplyEnv() {
       replyEnv ??= (async () => {
-        const app = buildServer(env().ctx, { areas: [...HTTP_AREAS.filter((a) => a.name !== 'nurture'), { name: 'nurture', prefix: `${API_PREFIX}/nurture`, plugin: nurtureRoutes }] });
-        replyApp = app;
-        await app.ready();
+        const app = env().app;
         const seeded = await seedTenant(env(), 501, 'nurture-reply', { leads: 2, deals: 1 });
         const sequenceId = `${seeded.tenantId}-seq`;
         await insertSequence(db(), seeded.tenantId, { id: sequenceId, steps: [email('One')] });

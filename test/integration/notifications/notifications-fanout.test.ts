@@ -9,13 +9,13 @@ import { createTestEnv, testConfig } from '../../helpers/server-db';
 import type { TestEnv } from '../../helpers/server-db';
 import { seedTenant, signIn } from '../server/api-client';
 import { connectWs } from './ws-client';
-import { AREAS, notify } from './notifications-fixtures';
+import { notify } from './notifications-fixtures';
 
 let first: TestEnv;
 const stops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  first = await createTestEnv('postgres', { areas: AREAS });
+  first = await createTestEnv('postgres');
   stops.push(() => first.dispose());
 });
 afterAll(async () => {
@@ -29,7 +29,7 @@ it('delivers a notification written through one instance to a socket connected t
   // The second instance: its own pool, its own app and hub, the same database.
   const database = await openDatabase({ kind: 'postgres', url: first.database.pool!.options.connectionString! });
   const ctx = createContext({ config: testConfig('postgres'), database, log: pino({ level: 'silent' }), signingKey: first.ctx.signingKey, clock: first.clock });
-  const app = buildServer(ctx, { areas: AREAS });
+  const app = buildServer(ctx);
   stops.push(async () => {
     await app.close();
     await database.close();

@@ -11,7 +11,7 @@ import { forEachDatabase } from '../../helpers/server-db';
 import { as, seedTenant, signIn } from '../server/api-client';
 import { insertLead, insertRule, jobContext } from '../jobs/jobs-fixtures';
 import { connectWs } from './ws-client';
-import { AREAS, notify } from './notifications-fixtures';
+import { notify } from './notifications-fixtures';
 
 forEachDatabase('notifications', (env) => {
   let wsBase = '';
@@ -137,4 +137,4 @@ forEachDatabase('notifications', (env) => {
       }
     });
   });
-}, { areas: AREAS });
+});
