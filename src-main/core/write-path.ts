@@ -55,6 +55,9 @@ export interface WritePath {
   drain(): Promise<void>;
 }
 
+/** A fast bulk pass met a refusal after writes it cannot undo alone; the batch is redone with savepoints. */
+class NeedsSavepoints extends Error {}
+
 export function createWritePath(o: WritePathOptions): WritePath {
   const queue = new WriteQueue();
   // Prepared once: exec() would parse these again for every row of a bulk write.
@@ -70,14 +73,54 @@ export function createWritePath(o: WritePathOptions): WritePath {
     return { mutator, args: parsed.data };
   }
 
-  async function runOne(mutator: Mutator, args: unknown, tables: Set<string>): Promise<AppliedMutation> {
+  function newTx(): { tx: SqliteMutationTx; env: MutatorEnv } {
     const env: MutatorEnv = { actor: o.actor(), now: o.clock(), newId: o.newId };
-    const tx = new SqliteMutationTx(o.sqlite, env);
+    return { tx: new SqliteMutationTx(o.sqlite, env), env };
+  }
+
+  async function runOne(mutator: Mutator, args: unknown, tables: Set<string>, { tx, env } = newTx()): Promise<AppliedMutation> {
     await mutator.run(tx, args, env);
     const applied = { name: mutator.name, args, now: env.now };
     o.onApplied?.(o.sqlite, applied);
     for (const t of tx.touched) tables.add(t);
     return applied;
+  }
+
+  /**
+   * One pass over a bulk list inside the open transaction. Without savepoints (the fast pass) a refusal is only
+   * safe to skip when the mutation wrote nothing before refusing, as mutators normally check before they write;
+   * otherwise the pass gives up (NeedsSavepoints) and the batch is redone with a savepoint per mutation, which
+   * would cost a journal copy of every touched page if paid up front.
+   */
+  async function bulkPass(list: readonly Mutation[], atomic: boolean, withSavepoints: boolean, tables: Set<string>, done: string[]): Promise<BulkOutcome[]> {
+    const outcomes: BulkOutcome[] = [];
+    for (const m of list) {
+      let parsed: { mutator: Mutator; args: unknown };
+      try {
+        parsed = parse(m);
+      } catch (err) {
+        if (atomic) throw err;
+        outcomes.push({ ok: false, error: err as AppError });
+        continue;
+      }
+      const run = newTx();
+      if (withSavepoints) savepoint.run();
+      try {
+        await runOne(parsed.mutator, parsed.args, tables, run);
+        if (withSavepoints) release.run();
+        outcomes.push({ ok: true });
+        done.push(m.name);
+      } catch (err) {
+        if (withSavepoints) {
+          rollbackTo.run();
+          release.run();
+        }
+        if (atomic || !(err instanceof AppError)) throw err;
+        if (!withSavepoints && run.tx.touched.size > 0) throw new NeedsSavepoints();
+        outcomes.push({ ok: false, error: err });
+      }
+    }
+    return outcomes;
   }
 
   async function inTransaction<T>(body: (tables: Set<string>) => Promise<T>, names: () => string[]): Promise<T> {
@@ -105,34 +148,16 @@ export function createWritePath(o: WritePathOptions): WritePath {
     },
 
     applyMutations(list, opts = {}) {
-      return queue.run(() => {
-        const done: string[] = [];
-        return inTransaction(async (tables) => {
-          const outcomes: BulkOutcome[] = [];
-          for (const m of list) {
-            let parsed: { mutator: Mutator; args: unknown };
-            try {
-              parsed = parse(m);
-            } catch (err) {
-              if (opts.atomic) throw err;
-              outcomes.push({ ok: false, error: err as AppError });
-              continue;
-            }
-            savepoint.run();
-            try {
-              await runOne(parsed.mutator, parsed.args, tables);
-              release.run();
-              outcomes.push({ ok: true });
-              done.push(m.name);
-            } catch (err) {
-              rollbackTo.run();
-              release.run();
-              if (opts.atomic || !(err instanceof AppError)) throw err;
-              outcomes.push({ ok: false, error: err });
-            }
-          }
-          return outcomes;
-        }, () => done);
+      const atomic = opts.atomic ?? false;
+      return queue.run(async () => {
+        let done: string[] = [];
+        try {
+          return await inTransaction((tables) => bulkPass(list, atomic, false, tables, done), () => done);
+        } catch (err) {
+          if (!(err instanceof NeedsSavepoints)) throw err;
+          done = [];
+          return inTransaction((tables) => bulkPass(list, atomic, true, tables, done), () => done);
+        }
       });
     },
 

@@ -44,6 +44,20 @@ export interface ColumnCodec {
   kind: Kind;
 }
 
+/**
+ * Configuration tables, read by nearly every mutation (the scoring config for each lead a bulk import creates):
+ * their JSON values are decoded once per distinct text and shared, frozen so no reader can change another's copy.
+ */
+const SHARED_DECODE: ReadonlySet<TableName> = new Set(['tenants', 'roles', 'pipelines', 'stages', 'scoring_configs', 'approval_policies', 'distribution_rules', 'nurture_sequences']);
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export function encodeValue(kind: Kind, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (kind === 'json') return JSON.stringify(v);
@@ -65,6 +79,9 @@ export class TableCodec<E> {
   /** The column holding the tenant (a tenant row's own id). */
   readonly tenantColumn: ColumnCodec;
   readonly selectList: string;
+  private readonly shared: boolean;
+  /** Per column: the last JSON text decoded and its frozen value (shared-decode tables only). */
+  private readonly lastJson: { raw: unknown; value: unknown }[];
 
   constructor(readonly name: TableName, table: SQLiteTable) {
     this.columns = Object.entries(getTableColumns(table))
@@ -75,6 +92,8 @@ export class TableCodec<E> {
     this.pk = this.column(primaryKeyOf(name));
     this.tenantColumn = this.column(name === 'tenants' ? 'id' : 'tenantId');
     this.selectList = this.columns.map((c) => `"${c.sql}"`).join(', ');
+    this.shared = SHARED_DECODE.has(name);
+    this.lastJson = this.columns.map(() => ({ raw: undefined, value: undefined }));
   }
 
   column(key: string): ColumnCodec {
@@ -89,12 +108,23 @@ export class TableCodec<E> {
     return this.columns.map((c) => encodeValue(c.kind, row[c.key]));
   }
 
-  /** An entity from a raw row selected with `selectList`. */
-  fromRaw(values: unknown[]): E {
+  /**
+   * An entity from a raw row selected with `selectList`. `shareJson` (mutation reads) lets configuration tables
+   * hand out shared frozen JSON values; API reads get plain copies their callers may keep and change.
+   */
+  fromRaw(values: unknown[], shareJson = false): E {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < this.columns.length; i++) {
       const c = this.columns[i]!;
-      out[c.key] = decodeValue(c.kind, values[i]);
+      const raw = values[i];
+      if (shareJson && this.shared && c.kind === 'json' && raw !== null) {
+        const memo = this.lastJson[i]!;
+        if (memo.raw !== raw) {
+          memo.value = deepFreeze(decodeValue(c.kind, raw));
+          memo.raw = raw;
+        }
+        out[c.key] = memo.value;
+      } else out[c.key] = decodeValue(c.kind, raw);
     }
     return out as E;
   }

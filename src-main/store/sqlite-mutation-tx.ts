@@ -36,7 +36,7 @@ export class SqliteMutationTx implements MutationTx {
   getSync<T extends TableName>(table: T, key: string): EntityMap[T] | undefined {
     const c = codecOf(table);
     const raw = preparedRaw(this.sqlite, `SELECT ${c.selectList} FROM "${table}" WHERE "${c.pk.sql}" = ? AND "${c.tenantColumn.sql}" = ?`).get(key, this.tenantId) as unknown[] | undefined;
-    return raw ? c.fromRaw(raw) : undefined;
+    return raw ? c.fromRaw(raw, true) : undefined;
   }
 
   async find<T extends TableName>(table: T, where: Where<EntityMap[T]>): Promise<EntityMap[T][]> {
@@ -54,7 +54,7 @@ export class SqliteMutationTx implements MutationTx {
       }
     }
     const rows = preparedRaw(this.sqlite, `SELECT ${c.selectList} FROM "${table}" WHERE ${conds.join(' AND ')}`).all(...params) as unknown[][];
-    return rows.map((r) => c.fromRaw(r));
+    return rows.map((r) => c.fromRaw(r, true));
   }
 
   async insert<T extends TableName>(table: T, row: EntityMap[T], opts: WriteOptions = {}): Promise<void> {

@@ -90,6 +90,20 @@ describe('write path', () => {
     store.close();
   });
 
+  it('skips refusals that wrote nothing without redoing the batch', async () => {
+    const { store, writes, committed } = setup();
+    const outcomes = await writes.applyMutations([
+      { name: 'leads.create', args: { id: 'a', lastName: 'A' } },
+      { name: 'leads.create', args: { id: 'a', lastName: 'again' } },
+      { name: 'leads.create', args: { id: 'b', title: 'nobody' } },
+      { name: 'leads.create', args: { id: 'c', lastName: 'C' } },
+    ]);
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(['ok', 'CONFLICT', 'VALIDATION', 'ok']);
+    expect(store.sqlite.prepare('SELECT id, last_name FROM leads ORDER BY id').raw().all()).toEqual([['a', 'A'], ['c', 'C']]);
+    expect(committed).toHaveLength(1);
+    store.close();
+  });
+
   it('applies nothing of an atomic bulk list with one refusal', async () => {
     const { store, writes, countOf } = setup();
     const err = await writes.applyMutations([{ name: 'leads.create', args: { id: 'a', lastName: 'A' } }, { name: 'test.createThenRefuse', args: { id: 'b' } }], { atomic: true }).catch((e: unknown) => e);
