@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '../../helpers/server-db';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** Creating an embedded database runs initdb in WebAssembly: seconds alone, much longer on a busy 2-core machine. */
+const FIRST_START_TIMEOUT_MS = 300_000;
 const SERVER_ARGS = ['--import', 'tsx', 'src-server/main.ts'];
 
 interface Running {
@@ -62,6 +64,19 @@ function run(env: Record<string, string>): Running {
   return { child, logs, stderr: () => err, url, exit };
 }
 
+/** Waits for a step of a server's life, failing with what the server logged if it does not come (instead of a bare timeout). */
+async function step<T>(what: string, server: Running, promise: Promise<T>, ms = 100_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms; the server logged:\n${server.logs.map((l) => JSON.stringify(l)).join('\n')}\nstderr:\n${server.stderr()}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'fieldcrm-server-'));
   dirs.push(d);
@@ -84,7 +99,7 @@ describe('the server process', () => {
   it('with no configuration: creates, migrates and seeds an embedded database, serves on loopback, exits 0 on SIGTERM; a restart keeps the data and does not seed again', async () => {
     const dataDir = tempDir();
     const first = run({ DATA_DIR: dataDir });
-    const url = await first.url;
+    const url = await step('first start', first, first.url);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(messages(first)).toContain('database open and migrated');
     expect(messages(first).some((m) => m.startsWith('seeded the demo tenant'))).toBe(true);
@@ -96,35 +111,35 @@ describe('the server process', () => {
 
     // A second server on the same data directory is refused while the first runs.
     const intruder = run({ DATA_DIR: dataDir });
-    expect(await intruder.exit).toBe(1);
+    expect(await step('second server refused', intruder, intruder.exit)).toBe(1);
     expect(intruder.stderr()).toMatch(/in use by another server process/);
 
     first.child.kill('SIGTERM');
-    expect(await first.exit).toBe(0);
+    expect(await step('exit on SIGTERM', first, first.exit)).toBe(0);
     expect(messages(first)).toEqual(expect.arrayContaining(['database closed', 'stopped']));
     expect(existsSync(join(dataDir, 'server.lock'))).toBe(false);
 
     const second = run({ DATA_DIR: dataDir });
-    const url2 = await second.url;
+    const url2 = await step('restart', second, second.url);
     expect(await signIn(url2)).toBe(200);
     expect(messages(second).some((m) => m.startsWith('seeded'))).toBe(false);
     second.child.kill('SIGINT');
-    expect(await second.exit).toBe(0);
-  });
+    expect(await step('exit on SIGINT', second, second.exit)).toBe(0);
+  }, FIRST_START_TIMEOUT_MS);
 
   it('with DATABASE_URL: migrates that PostgreSQL and serves it (the demo only when asked)', async () => {
     const db = await createTestDatabase('postgres');
     await db.database.close();
     try {
       const server = run({ DATABASE_URL: db.url!, SEED_DEMO: 'true', DATA_DIR: tempDir() });
-      const url = await server.url;
+      const url = await step('start', server, server.url);
       expect(await signIn(url)).toBe(200);
       server.child.kill('SIGTERM');
-      expect(await server.exit).toBe(0);
+      expect(await step('exit on SIGTERM', server, server.exit)).toBe(0);
     } finally {
       await db.dispose();
     }
-  });
+  }, FIRST_START_TIMEOUT_MS);
 
   it('refuses a bad configuration with a message naming each problem', async () => {
     const server = run({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });

@@ -76,7 +76,8 @@ describe.each(DATABASE_KINDS)('graceful shutdown [%s]', (kind) => {
 
       // Readiness over the closed database reports it unreachable rather than failing.
       const ctx = server.ctx;
-      const app = buildServer(createContext({ config: ctx.config, database: testDb.database, log: ctx.log, signingKey: ctx.signingKey }));
+      const health = HTTP_AREAS.filter((a) => a.name === 'health');
+      const app = buildServer(createContext({ config: ctx.config, database: testDb.database, log: ctx.log, signingKey: ctx.signingKey }), { areas: health });
       const ready = await app.inject({ method: 'GET', url: '/readyz' });
       await app.close();
       expect(ready.statusCode).toBe(503);
