@@ -6,6 +6,7 @@ import type { AreaOptions } from '../app/server-areas';
 import { authOf, requireAuth } from '../auth/authenticate';
 import { parseInput } from '../http/parse-input';
 import { getLead, listLeads, patchLead } from './leads.service';
+import { onLeadChanged } from '../jobs/lead-events';
 
 export const leadRoutes: FastifyPluginAsync<AreaOptions> = async (app, { ctx }) => {
   app.addHook('onRequest', requireAuth(ctx));
@@ -20,6 +21,9 @@ export const leadRoutes: FastifyPluginAsync<AreaOptions> = async (app, { ctx }) 
 
   app.patch('/:id', async (request): Promise<LeadRecord> => {
     const { id } = parseInput(IdParams, request.params, 'params');
-    return patchLead(ctx, authOf(request).viewer, id, parseInput(LeadPatch, request.body, 'body'));
+    const lead = await patchLead(ctx, authOf(request).viewer, id, parseInput(LeadPatch, request.body, 'body'));
+    // The fields scoring and nurture rules read may have changed: rescore and re-evaluate in the background.
+    await onLeadChanged(ctx, { tenantId: lead.tenantId, leadId: lead.id });
+    return lead;
   });
 };

@@ -16,7 +16,8 @@ import type { JobsConfig } from '../../../src-server/jobs/jobs.service';
 import type { JobRunner, JobRunnerOptions } from '../../../src-server/jobs/job-runner';
 import { evaluateLeadNurture } from '../../../src-server/jobs/nurture.jobs';
 import { nurtureEnrollments } from '../../../src-server/db/schema/automation.table';
-import { DATABASE_KINDS, ManualClock, createTestDatabase, testConfig } from '../../helpers/server-db';
+import { DATABASE_KINDS, ManualClock, createTestDatabase, createTestEnv, testConfig } from '../../helpers/server-db';
+import { as, seedTenant, signIn } from '../server/api-client';
 import type { DatabaseKind, TestDatabase } from '../../helpers/server-db';
 import { insertLead, insertRule, insertSequence, jobContext, leadById, notificationsOf, seedJobTenant, startSmtpPeer, waitFor } from './jobs-fixtures';
 
@@ -45,8 +46,9 @@ describe.each(DATABASE_KINDS)('job runner [%s]', (kind) => {
   }
 
   it('turns a captured lead into a scored, distributed, nurtured lead through the queues, and installs the schedules', async () => {
-    const { database } = await freshDatabase();
-    const ctx = contextOver(kind, database);
+    const env = await createTestEnv(kind);
+    cleanups.push(() => env.dispose());
+    const ctx = env.ctx;
     const now = ctx.clock.now();
     await seedJobTenant(ctx.db, 'RU', now);
     await insertRule(ctx.db, 'RU', { id: 'RU-rule', method: 'roundRobin', memberIds: ['RU-rep2', 'RU-rep1'] });
@@ -65,6 +67,14 @@ describe.each(DATABASE_KINDS)('job runner [%s]', (kind) => {
 
     const schedules = await runner.boss.getSchedules();
     expect(Object.fromEntries(schedules.map((s) => [s.name, s.cron]))).toEqual(SCHEDULES);
+
+    // An edit through the API rescores the lead in the background.
+    const seeded = await seedTenant(env, 601, 'runner-patch', { leads: 1, deals: 1 });
+    const admin = await signIn(env.app, 'admin@demo.test', { tenant: 'runner-patch' });
+    const plain = await insertLead(ctx.db, seeded.tenantId, now, { ownerId: seeded.dataset.users[0]!.id });
+    const patched = await as(env.app, admin.accessToken).patch(`/api/v1/leads/${plain.id}`, { title: 'Chief Executive Officer', phone: '+49 30 1234' });
+    expect(patched.status).toBe(200);
+    expect(await waitFor('the edited lead to be rescored', async () => (await leadById(ctx.db, plain.id)).score)).toBe(30);
   });
 
   it('retries a nurture email with backoff while the SMTP server refuses it, and sends it exactly once', async () => {
