@@ -8,13 +8,13 @@ import { loadSigningKey } from '../auth/signing-key';
 import { DEMO_PASSWORD, seedDemoOnFirstStart } from '../seed/demo-tenant';
 import { buildServer } from './build-server';
 import { createLogger } from './logger';
-import { createContext } from './server-context';
+import { createContext, systemClock } from './server-context';
 import type { Clock, ServerContext } from './server-context';
 import { BACKGROUND_SERVICES, HTTP_AREAS } from './server-areas';
 import type { BackgroundService, HttpArea } from './server-areas';
 
 export interface StartOptions {
-  /** An already open database (tests); otherwise the configured one is opened. */
+  /** An already open database (tests); otherwise the configured one is opened. Either way `stop` closes it. */
   database?: Database;
   log?: Logger;
   clock?: Clock;
@@ -46,10 +46,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     log.info('database closed');
   };
   try {
-    const clock = options.clock;
-    const now = (clock ?? { now: () => Date.now() }).now();
+    const clock = options.clock ?? systemClock;
+    const now = clock.now();
     const signingKey = await loadSigningKey(database.db, config.jwtSecret, now);
-    const ctx = createContext({ config, database, log, signingKey, ...(clock ? { clock } : {}) });
+    const ctx = createContext({ config, database, log, signingKey, clock });
     if (config.seedDemo) {
       const seeded = await seedDemoOnFirstStart(database.db, now);
       if (seeded?.created) {
