@@ -1,5 +1,6 @@
 // Lead distribution job: gives an unowned lead an owner (or a team) by the tenant's rules, once, with an alert.
-import { and, asc, count, eq, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
+import { DAY_MS } from '../../src-shared/domain/common.schema';
 import { distributeLead } from '../../src-shared/domain/lead-distribution';
 import type { DistributionAssignment } from '../../src-shared/domain/lead-distribution';
 import type { AppDb } from '../db/database';
@@ -122,16 +123,19 @@ export async function distributeLeadJob(ctx: Pick<JobContext, 'db' | 'clock' | '
   });
 }
 
+/** How far back the sweep looks: a missed enqueue is a recent event, and older unowned leads are someone's choice. */
+export const SWEEP_WINDOW_MS = 7 * DAY_MS;
+
 /**
- * Unowned open leads with no distribution decision, created before `olderThan` (leaving fresh ones to the job their
- * capture enqueued): what a crash between a commit and its enqueue would leave behind.
+ * Unowned open leads with no distribution decision, created in the week before `olderThan` (leaving fresh ones to
+ * the job their capture enqueued): what a crash between a commit and its enqueue would leave behind.
  */
 export async function undistributedLeads(db: AppDb, olderThan: number, limit = 500): Promise<{ tenantId: string; leadId: string }[]> {
   const rows = await db
     .select({ tenantId: leads.tenantId, leadId: leads.id })
     .from(leads)
     .leftJoin(leadDistributions, eq(leadDistributions.leadId, leads.id))
-    .where(and(isNull(leads.ownerId), eq(leads.archived, false), notInArray(leads.status, [...TERMINAL]), lt(leads.createdAt, olderThan), isNull(leadDistributions.leadId)))
+    .where(and(isNull(leads.ownerId), eq(leads.archived, false), notInArray(leads.status, [...TERMINAL]), lt(leads.createdAt, olderThan), gte(leads.createdAt, olderThan - SWEEP_WINDOW_MS), isNull(leadDistributions.leadId)))
     .orderBy(asc(leads.createdAt))
     .limit(limit);
   return rows;

@@ -35,12 +35,6 @@ export interface JobRunner extends JobSender {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export interface JobRunnerLog {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 // Per-key dedupe: at most one waiting and one running job per lead (or enrolment step); a duplicate send while one
 // waits is dropped, as the waiting job will read the latest state anyway.
 const PER_KEY: Pick<Queue, 'policy'> = { policy: 'stately' };
@@ -67,7 +61,7 @@ const keyOf = (queue: QueueName, data: object): string | undefined => {
 };
 
 export async function startJobRunner(ctx: JobContext, database: Database, options: JobRunnerOptions = {}): Promise<JobRunner> {
-  const log = ctx.log as JobRunnerLog;
+  const log = ctx.log;
   const polling = Math.min(5, options.pollingIntervalSeconds ?? 2);
   const retry: Partial<Queue> = {
     retryLimit: options.retryLimit ?? 5,
@@ -114,7 +108,8 @@ export async function startJobRunner(ctx: JobContext, database: Database, option
         for (const job of jobs) {
           try {
             const result = await handler(job.data);
-            log.info({ queue, jobId: job.id, result }, 'job done');
+            // Debug, not info: the sweeps run every minute and would drown the log.
+            log.debug({ queue, jobId: job.id, result }, 'job done');
           } catch (err) {
             log.warn({ err, queue, jobId: job.id }, 'job failed; it will be retried with backoff');
             throw err;

@@ -1,6 +1,7 @@
 // Distribution job on PGlite and PostgreSQL: rules, round-robin cursors kept between runs, capacity, fallback, once only.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { DAY_MS } from '../../../src-shared/domain/common.schema';
 import { distributeLeadJob, undistributedLeads } from '../../../src-server/jobs/distribution.jobs';
 import { users } from '../../../src-server/db/schema/accounts.table';
 import { forEachDatabase } from '../../helpers/server-db';
@@ -88,7 +89,7 @@ forEachDatabase('distribution job', (env) => {
     expect(await notificationsOf(db(), `${T}-mgr`)).toMatchObject([{ kind: 'assignment', title: expect.stringContaining("team's queue") }]);
   });
 
-  it('lists for the sweep only unowned open leads that were never decided and are past the grace period', async () => {
+  it('lists for the sweep only unowned open leads never decided, past the grace period and within the last week', async () => {
     const T = 'DI-sweep';
     await seedJobTenant(db(), T, now());
     const old = await insertLead(db(), T, now() - 120_000);
@@ -96,6 +97,7 @@ forEachDatabase('distribution job', (env) => {
     const decided = await insertLead(db(), T, now() - 120_000);
     await distributeLeadJob(jobContext(env()), { tenantId: T, leadId: decided.id });
     await insertLead(db(), T, now() - 120_000, { status: 'DISQUALIFIED' });
+    await insertLead(db(), T, now() - 8 * DAY_MS);
     const listed = (await undistributedLeads(db(), now() - 60_000, 10_000)).filter((l) => l.tenantId === T);
     expect(listed).toEqual([{ tenantId: T, leadId: old.id }]);
     expect(listed.map((l) => l.leadId)).not.toContain(fresh.id);
