@@ -16,6 +16,8 @@ export interface DemoDatasetOptions {
   activities: number;
   /** Extra reps beyond the two demo reps, for large data sets. */
   extraReps?: number;
+  /** Share of deals in the renewals pipeline (default 0.2); 0 puts every deal on the new-business board. */
+  renewalShare?: number;
 }
 
 export interface DemoDataset {
@@ -170,7 +172,7 @@ export function generateDemoDataset(opts: DemoDatasetOptions): DemoDataset {
   const deals: Deal[] = [];
   const stageHistory: StageHistory[] = [];
   for (let i = 0; i < opts.deals; i++) {
-    const isSales = rnd.chance(0.8);
+    const isSales = !rnd.chance(opts.renewalShare ?? 0.2);
     const p = isSales ? sales : renewals;
     const ps = isSales ? salesStages : renewalStages;
     const open = ps.filter((s) => s.kind === 'open');

@@ -1,0 +1,7 @@
+// `npm run bench`: runs every benchmark group and writes the figures (see bench-harness.ts). Not part of `npm test`.
+import { runBenchmarks, type Benchmark } from './bench-harness';
+import { clientStoreBenchmark } from './client-store.bench';
+
+const benchmarks: Benchmark[] = [clientStoreBenchmark];
+
+await runBenchmarks(benchmarks, process.argv.slice(2));
