@@ -1,6 +1,7 @@
 // Every mutator by name; the desktop and the server apply mutations only through this map.
 import type { Mutator } from './mutator';
-import { leadsAssign, leadsCreate, leadsMerge, leadsUpdate } from './leads.mutators';
+import { leadsAssign, leadsCreate, leadsUpdate } from './leads.mutators';
+import { leadsMerge } from './lead-merge.mutator';
 import { leadsAdvance, leadsDisqualify, leadsQualify, leadsReopen } from './lead-lifecycle.mutators';
 import { leadsConvert } from './lead-convert.mutator';
 import { dealsClose, dealsCreate, dealsMove, dealsUpdate } from './deals.mutators';
