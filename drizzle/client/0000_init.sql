@@ -365,6 +365,7 @@ CREATE INDEX `leads_score_idx` ON `leads` (`archived`,`score`,`id`);--> statemen
 CREATE INDEX `leads_created_idx` ON `leads` (`archived`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `leads_updated_idx` ON `leads` (`archived`,`updated_at`,`id`);--> statement-breakpoint
 CREATE INDEX `leads_name_idx` ON `leads` (`archived`,`last_name`,`first_name`,`id`);--> statement-breakpoint
+CREATE INDEX `leads_possible_duplicate_idx` ON `leads` (`possible_duplicate_of`) WHERE "leads"."possible_duplicate_of" IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `local_meta` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL

@@ -1,4 +1,5 @@
 // Leads, companies, contacts and the duplicate match keys of leads, in the desktop store.
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import type { ScoreFactor, LeadStatus } from '../../../src-shared/domain/leads.schema';
 import { LEAD_STATUSES } from '../../../src-shared/domain/leads.schema';
@@ -46,6 +47,8 @@ export const leads = sqliteTable('leads', {
   index('leads_created_idx').on(t.archived, t.createdAt, t.id),
   index('leads_updated_idx').on(t.archived, t.updatedAt, t.id),
   index('leads_name_idx').on(t.archived, t.lastName, t.firstName, t.id),
+  // Few leads are flagged, so a merge finds the ones pointing at the merged-away lead without a scan.
+  index('leads_possible_duplicate_idx').on(t.possibleDuplicateOf).where(sql`${t.possibleDuplicateOf} IS NOT NULL`),
 ]);
 
 /** Blocking keys from the shared duplicate rules, so a new lead is compared only with the few sharing a key. */
