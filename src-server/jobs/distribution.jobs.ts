@@ -19,7 +19,8 @@ import { tenantSettings } from './tenant-settings';
 const TERMINAL = ['CONVERTED', 'DISQUALIFIED'] as const;
 
 export type DistributionResult =
-  | { kind: 'assigned'; assignment: DistributionAssignment }
+  /** The rules decided: a user, a team, or left unassigned (the fallback). */
+  | { kind: 'decided'; assignment: DistributionAssignment }
   /** Decided before (a retry or a duplicate job): nothing changed. */
   | { kind: 'alreadyDecided' }
   /** The lead has an owner, is closed or archived, or does not exist: nothing to distribute. */
@@ -119,7 +120,7 @@ export async function distributeLeadJob(ctx: Pick<JobContext, 'db' | 'clock' | '
       if (managerId) drafts.push({ tenantId: job.tenantId, userId: managerId, kind: 'assignment', title: `New lead in your team's queue: ${name}`, body: about || null, entityType: 'lead', entityId: lead.id });
     }
     await insertNotifications(tx, drafts, { now, version, newId: ctx.newId });
-    return { kind: 'assigned', assignment };
+    return { kind: 'decided', assignment };
   });
 }
 

@@ -24,7 +24,7 @@ forEachDatabase('distribution job', (env) => {
       for (let i = 0; i < 3; i++) {
         const lead = await insertLead(db(), T, now(), { companyName: 'Acme' });
         const result = await distributeLeadJob(ctx, { tenantId: T, leadId: lead.id });
-        expect(result.kind).toBe('assigned');
+        expect(result.kind).toBe('decided');
         const after = await leadById(db(), lead.id);
         owners.push(after.ownerId);
         expect(after.teamId).toBe(`${T}-team`);
@@ -76,8 +76,8 @@ forEachDatabase('distribution job', (env) => {
     const rc = await distributeLeadJob(ctx, { tenantId: T, leadId: c.id });
     expect((await leadById(db(), a.id)).ownerId).toBe(`${T}-rep1`);
     expect((await leadById(db(), b.id)).ownerId).toBe(`${T}-mgr`);
-    expect(rb).toMatchObject({ kind: 'assigned', assignment: { kind: 'user', ruleId: null, reason: expect.stringContaining('no member available') } });
-    expect(rc).toMatchObject({ kind: 'assigned', assignment: { kind: 'user', userId: `${T}-mgr`, reason: expect.stringContaining('no rule matched') } });
+    expect(rb).toMatchObject({ kind: 'decided', assignment: { kind: 'user', ruleId: null, reason: expect.stringContaining('no member available') } });
+    expect(rc).toMatchObject({ kind: 'decided', assignment: { kind: 'user', userId: `${T}-mgr`, reason: expect.stringContaining('no rule matched') } });
   });
 
   it("puts a lead in the fallback team's queue and tells the team manager", async () => {
