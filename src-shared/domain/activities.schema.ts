@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Id, Instant, ShortText, LongText } from './common.schema';
 
-export const EntityType = z.enum(['lead', 'deal', 'contact', 'company', 'pipeline', 'approval', 'user', 'team', 'config']);
+export const EntityType = z.enum(['lead', 'deal', 'contact', 'company', 'activity', 'pipeline', 'approval', 'user', 'team', 'config']);
 export type EntityType = z.infer<typeof EntityType>;
 
 export const ActivityKind = z.enum(['call', 'email', 'meeting', 'note', 'task']);

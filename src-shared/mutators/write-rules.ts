@@ -9,14 +9,15 @@ export interface AuditTarget {
 }
 
 /**
- * Tables whose writes get an audit entry. Not audited: stage_history, approval_events, activities and
- * notifications, which are themselves histories or per-user inbox state.
+ * Tables whose writes get an audit entry. Not audited: stage_history and approval_events, which are themselves
+ * histories, and notifications, which are per-user inbox state.
  */
 export const AUDITED: Partial<Record<TableName, AuditTarget>> = {
   leads: { entityType: 'lead', idField: 'id' },
   deals: { entityType: 'deal', idField: 'id' },
   contacts: { entityType: 'contact', idField: 'id' },
   companies: { entityType: 'company', idField: 'id' },
+  activities: { entityType: 'activity', idField: 'id' },
   approval_requests: { entityType: 'approval', idField: 'id' },
   pipelines: { entityType: 'pipeline', idField: 'id' },
   stages: { entityType: 'pipeline', idField: 'pipelineId' },

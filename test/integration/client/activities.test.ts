@@ -46,6 +46,12 @@ describe('activities', () => {
     expect((await client.call('activities.list', { entityType: 'deal', entityId: deal.id })).map((a) => a.subject)).toEqual(['likes us', 'send quote']);
     expect((await client.call('activities.list', { entityType: 'deal', entityId: deal.id, kinds: ['note'] })).map((a) => a.id)).toEqual([note.id]);
     expect((await client.call('activities.complete', { id: task.id, done: false })).doneAt).toBeNull();
+    // Logging and completing are changes like any other: audited with actor and before/after.
+    const audit = await client.call('audit.history', { entityType: 'activity', entityId: task.id });
+    expect(audit.map((e) => [e.action, e.actorId, e.before?.['doneAt'] ?? null, e.after?.['doneAt'] ?? null])).toEqual(
+      expect.arrayContaining([['create', U.rep1, null, null], ['update', U.rep1, null, clock.now], ['update', U.rep1, clock.now, null]]),
+    );
+    expect(audit).toHaveLength(3);
     await client.close();
   });
 
