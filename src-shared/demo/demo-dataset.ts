@@ -156,7 +156,7 @@ export function generateDemoDataset(opts: DemoDatasetOptions): DemoDataset {
     const company = rnd.chance(0.85) ? `${rnd.pick(COMPANY_A)} ${rnd.pick(COMPANY_B)}` : null;
     leads.push({
       id: rnd.uuid(), tenantId, firstName: first, lastName: last,
-      email: rnd.chance(0.9) ? `${first}.${last}.${i}@${company ? company.toLowerCase().replace(/[^a-z]+/g, '') : 'mail'}.example`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9.@-]/g, '') : null,
+      email: rnd.chance(0.9) ? `${first}.${last}.${i}@${company ? `${company.toLowerCase().replace(/[^a-z]+/g, '')}.example` : 'gmail.com'}`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9.@-]/g, '') : null,
       phone: rnd.chance(0.7) ? `+49 30 ${rnd.int(1000000, 9999999)}` : null,
       companyName: company, title: rnd.chance(0.8) ? rnd.pick(TITLES) : null, country: rnd.pick(COUNTRIES), region: null,
       source, medium, campaign, referrer: source === 'website' ? 'https://www.example.com/pricing' : null, formKey: source === 'website' ? 'demo' : null,
