@@ -12,7 +12,7 @@ const ORDER: TableName[] = [
   'tenants', 'roles', 'teams', 'users', 'scoring_configs', 'distribution_rules', 'approval_policies', 'delegations',
   'pipelines', 'stages', 'stage_transition_rules', 'win_loss_reasons', 'nurture_sequences',
   'companies', 'contacts', 'leads', 'deals', 'stage_history', 'approval_requests', 'approval_events',
-  'activities', 'notifications', 'nurture_enrollments',
+  'activities', 'notifications', 'nurture_enrollments', 'conflicts',
 ];
 
 /**

@@ -31,6 +31,7 @@ export const ENTITY_TABLES: { [T in TableName]: SQLiteTable } = {
   distribution_rules: t.distributionRules,
   nurture_sequences: t.nurtureSequences,
   nurture_enrollments: t.nurtureEnrollments,
+  conflicts: t.conflicts,
 };
 
 /** Columns the store keeps for sync that are not entity fields. */

@@ -5,6 +5,7 @@ import type { ApprovalEvent, ApprovalPolicy, ApprovalRequest, Delegation } from 
 import type { DistributionRule, NurtureEnrollment, NurtureSequence, ScoringConfig } from '../domain/automation.schema';
 import type { Deal, Pipeline, Stage, StageHistory, StageTransitionRule, WinLossReason } from '../domain/deals.schema';
 import type { Company, Contact, Lead } from '../domain/leads.schema';
+import type { Conflict } from '../sync/conflicts.schema';
 
 /** Table name → the entity type its rows hold (camelCase fields, as in the shared schemas). */
 export interface EntityMap {
@@ -31,6 +32,8 @@ export interface EntityMap {
   distribution_rules: DistributionRule;
   nurture_sequences: NurtureSequence;
   nurture_enrollments: NurtureEnrollment;
+  /** Offline edits that met a concurrent change of a high-risk field (see src-shared/sync/merge-rules.ts). */
+  conflicts: Conflict;
 }
 export type TableName = keyof EntityMap;
 

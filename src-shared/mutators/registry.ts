@@ -8,6 +8,7 @@ import { dealsClose, dealsCreate, dealsMove, dealsUpdate } from './deals.mutator
 import { approvalsDecide, approvalsRequest } from './approvals.mutators';
 import { activitiesComplete, activitiesLog } from './activities.mutators';
 import { notificationsMarkRead } from './notifications.mutators';
+import { conflictsResolve } from '../sync/conflicts.mutators';
 
 /** Builds the name → mutator map, refusing a name registered twice. */
 export function registerMutators(...mutators: Mutator[]): ReadonlyMap<string, Mutator> {
@@ -38,4 +39,5 @@ export const MUTATORS: ReadonlyMap<string, Mutator> = registerMutators(
   activitiesLog,
   activitiesComplete,
   notificationsMarkRead,
+  conflictsResolve,
 );

@@ -6,7 +6,7 @@ import * as client from '../../src-main/store/schema/all-tables';
 import * as server from '../../src-server/db/schema/all-tables';
 
 /** Desktop-only tables: local settings and the sync client's own bookkeeping. */
-const CLIENT_ONLY = new Set(['local_meta', 'outbox', 'sync_state', 'pending_conflicts']);
+const CLIENT_ONLY = new Set(['local_meta', 'outbox', 'sync_state', 'sync_base', 'sync_seen', 'pending_conflicts']);
 
 type Kind = 'text' | 'integer' | 'real' | 'boolean' | 'json';
 function kindOf(columnType: string, sqlType: string): Kind {

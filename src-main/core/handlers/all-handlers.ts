@@ -8,6 +8,7 @@ import { approvalsHandlers } from './approvals.handlers';
 import { auditHandlers, notificationsHandlers } from './audit.handlers';
 import { dealsHandlers, pipelinesHandlers } from './deals.handlers';
 import { leadsHandlers } from './leads.handlers';
+import { conflictsHandlers } from '../../sync/conflicts.handlers';
 
 type AnyHandler = (input: unknown, ctx: CoreContext) => unknown;
 
@@ -26,7 +27,7 @@ function mergeHandlers(...maps: object[]): Record<string, AnyHandler> {
 }
 
 /** Typed so that a handler missing from the map, or with the wrong signature, fails to compile. */
-const DOMAINS = [leadsHandlers, dealsHandlers, pipelinesHandlers, activitiesHandlers, approvalsHandlers, auditHandlers, notificationsHandlers] as const;
-const _typed: HandlerMap<Api, CoreContext> = Object.assign({}, ...DOMAINS) as typeof leadsHandlers & typeof dealsHandlers & typeof pipelinesHandlers & typeof activitiesHandlers & typeof approvalsHandlers & typeof auditHandlers & typeof notificationsHandlers;
+const DOMAINS = [leadsHandlers, dealsHandlers, pipelinesHandlers, activitiesHandlers, approvalsHandlers, auditHandlers, notificationsHandlers, conflictsHandlers] as const;
+const _typed: HandlerMap<Api, CoreContext> = Object.assign({}, ...DOMAINS) as typeof leadsHandlers & typeof dealsHandlers & typeof pipelinesHandlers & typeof activitiesHandlers & typeof approvalsHandlers & typeof auditHandlers & typeof notificationsHandlers & typeof conflictsHandlers;
 
 export const HANDLERS = mergeHandlers(...DOMAINS) as Record<keyof typeof _typed, AnyHandler>;

@@ -6,3 +6,4 @@ export * from './approvals.table';
 export * from './activities.table';
 export * from './automation.table';
 export * from './local.table';
+export * from './sync.table';

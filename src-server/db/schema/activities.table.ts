@@ -16,7 +16,7 @@ export const activities = pgTable('activities', {
   ownerId: ref('owner_id'),
   createdAt: instant('created_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('activities_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.occurredAt), index('activities_tasks_idx').on(t.tenantId, t.ownerId, t.kind, t.dueAt)]);
+}, (t) => [index('activities_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.occurredAt), index('activities_tasks_idx').on(t.tenantId, t.ownerId, t.kind, t.dueAt), index('activities_version_idx').on(t.tenantId, t.version)]);
 
 export const notifications = pgTable('notifications', {
   id: id(),
@@ -30,7 +30,7 @@ export const notifications = pgTable('notifications', {
   readAt: instant('read_at'),
   createdAt: instant('created_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('notifications_user_idx').on(t.tenantId, t.userId, t.readAt, t.createdAt)]);
+}, (t) => [index('notifications_user_idx').on(t.tenantId, t.userId, t.readAt, t.createdAt), index('notifications_version_idx').on(t.tenantId, t.version)]);
 
 export const auditLog = pgTable('audit_log', {
   id: id(),
@@ -43,4 +43,4 @@ export const auditLog = pgTable('audit_log', {
   after: json<Record<string, unknown>>('after'),
   at: instant('at').notNull(),
   version: rowVersion(),
-}, (t) => [index('audit_log_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.at)]);
+}, (t) => [index('audit_log_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.at), index('audit_log_version_idx').on(t.tenantId, t.version)]);

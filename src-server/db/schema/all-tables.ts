@@ -7,3 +7,4 @@ export * from './activities.table';
 export * from './automation.table';
 export * from './auth.table';
 export * from './forms.table';
+export * from './sync.table';

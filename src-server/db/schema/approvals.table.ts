@@ -37,7 +37,7 @@ export const approvalRequests = pgTable('approval_requests', {
   createdAt: instant('created_at').notNull(),
   decidedAt: instant('decided_at'),
   version: rowVersion(),
-}, (t) => [index('approval_requests_inbox_idx').on(t.tenantId, t.approverId, t.status), index('approval_requests_deal_idx').on(t.tenantId, t.dealId)]);
+}, (t) => [index('approval_requests_inbox_idx').on(t.tenantId, t.approverId, t.status), index('approval_requests_deal_idx').on(t.tenantId, t.dealId), index('approval_requests_version_idx').on(t.tenantId, t.version)]);
 
 export const approvalEvents = pgTable('approval_events', {
   id: id(),
@@ -50,4 +50,4 @@ export const approvalEvents = pgTable('approval_events', {
   comment: text('comment'),
   at: instant('at').notNull(),
   version: rowVersion(),
-}, (t) => [index('approval_events_request_idx').on(t.tenantId, t.requestId, t.at)]);
+}, (t) => [index('approval_events_request_idx').on(t.tenantId, t.requestId, t.at), index('approval_events_version_idx').on(t.tenantId, t.version)]);

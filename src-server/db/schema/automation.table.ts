@@ -49,4 +49,4 @@ export const nurtureEnrollments = pgTable('nurture_enrollments', {
   nextRunAt: instant('next_run_at'),
   enrolledAt: instant('enrolled_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('nurture_enrollments_lead_idx').on(t.tenantId, t.leadId), index('nurture_enrollments_due_idx').on(t.status, t.nextRunAt)]);
+}, (t) => [index('nurture_enrollments_lead_idx').on(t.tenantId, t.leadId), index('nurture_enrollments_due_idx').on(t.status, t.nextRunAt), index('nurture_enrollments_version_idx').on(t.tenantId, t.version)]);

@@ -73,6 +73,8 @@ export const deals = pgTable('deals', {
   index('deals_team_idx').on(t.tenantId, t.teamId, t.status),
   index('deals_lead_idx').on(t.tenantId, t.leadId),
   index('deals_created_idx').on(t.tenantId, t.createdAt),
+  // Sync pulls read the changes since a version.
+  index('deals_version_idx').on(t.tenantId, t.version),
 ]);
 
 export const stageHistory = pgTable('stage_history', {
@@ -85,7 +87,7 @@ export const stageHistory = pgTable('stage_history', {
   exitedAt: instant('exited_at'),
   actorId: ref('actor_id'),
   version: rowVersion(),
-}, (t) => [index('stage_history_deal_idx').on(t.tenantId, t.dealId, t.enteredAt)]);
+}, (t) => [index('stage_history_deal_idx').on(t.tenantId, t.dealId, t.enteredAt), index('stage_history_version_idx').on(t.tenantId, t.version)]);
 
 export const winLossReasons = pgTable('win_loss_reasons', {
   id: id(),

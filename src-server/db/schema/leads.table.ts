@@ -43,6 +43,8 @@ export const leads = pgTable('leads', {
   index('leads_queue_team_idx').on(t.tenantId, t.teamId, t.archived, t.score),
   index('leads_score_idx').on(t.tenantId, t.archived, t.score),
   index('leads_created_idx').on(t.tenantId, t.createdAt),
+  // Sync pulls read the changes since a version.
+  index('leads_version_idx').on(t.tenantId, t.version),
 ]);
 
 /** Blocking keys from the shared duplicate rules, so a new lead is compared only with the few sharing a key. */
@@ -60,7 +62,7 @@ export const companies = pgTable('companies', {
   createdAt: instant('created_at').notNull(),
   updatedAt: instant('updated_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('companies_domain_idx').on(t.tenantId, t.domain), index('companies_name_idx').on(t.tenantId, t.name)]);
+}, (t) => [index('companies_domain_idx').on(t.tenantId, t.domain), index('companies_name_idx').on(t.tenantId, t.name), index('companies_version_idx').on(t.tenantId, t.version)]);
 
 export const contacts = pgTable('contacts', {
   id: id(),
@@ -75,4 +77,4 @@ export const contacts = pgTable('contacts', {
   createdAt: instant('created_at').notNull(),
   updatedAt: instant('updated_at').notNull(),
   version: rowVersion(),
-}, (t) => [index('contacts_email_idx').on(t.tenantId, t.email), index('contacts_company_idx').on(t.tenantId, t.companyId)]);
+}, (t) => [index('contacts_email_idx').on(t.tenantId, t.email), index('contacts_company_idx').on(t.tenantId, t.companyId), index('contacts_version_idx').on(t.tenantId, t.version)]);

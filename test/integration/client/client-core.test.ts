@@ -13,6 +13,7 @@ import { openClient } from '../../../src-main/core/client-core';
 import { codecOf, ENTITY_TABLES } from '../../../src-main/store/entity-codecs';
 import { openAs, TestClock, U } from './fixture';
 import { useTempDirs } from './temp-dir';
+import { Conflict } from '../../../src-shared/sync/conflicts.schema';
 
 const tempDir = useTempDirs();
 
@@ -86,6 +87,7 @@ const ENTITY_SCHEMAS: Record<TableName, z.ZodObject> = {
   win_loss_reasons: WinLossReason, approval_policies: ApprovalPolicy, delegations: Delegation, approval_requests: ApprovalRequest,
   approval_events: ApprovalEvent, activities: Activity, notifications: Notification, scoring_configs: ScoringConfig,
   distribution_rules: DistributionRule, nurture_sequences: NurtureSequence, nurture_enrollments: NurtureEnrollment,
+  conflicts: Conflict,
 };
 
 describe('entity tables', () => {

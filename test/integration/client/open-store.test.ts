@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, DEFAULT_MIGRATIONS_FOLDER } from '../../../src-main/store/open-store';
-import { IncompatibleStoreError } from '../../../src-main/store/migrations-check';
+import { IncompatibleStoreError, shippedMigrations } from '../../../src-main/store/migrations-check';
 import { useTempDirs } from './temp-dir';
 
 const tempDir = useTempDirs();
@@ -73,8 +73,9 @@ describe('openStore', () => {
     }
     expect(error).toBeInstanceOf(IncompatibleStoreError);
     const e = error as IncompatibleStoreError;
-    expect(e.applied.map((m) => m.tag)).toEqual(['0000_init', 'unknown']);
-    expect(e.shipped.map((m) => m.tag)).toEqual(['0000_init']);
+    const shipped = shippedMigrations(DEFAULT_MIGRATIONS_FOLDER).map((m) => m.tag);
+    expect(e.applied.map((m) => m.tag)).toEqual([...shipped, 'unknown']);
+    expect(e.shipped.map((m) => m.tag)).toEqual(shipped);
     expect(e.message).toMatch(/0000_init.*unknown.*not a prefix/);
   });
 
