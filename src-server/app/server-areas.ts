@@ -10,6 +10,7 @@ import { captureRoutes } from '../capture/capture.routes';
 import { notificationRoutes } from '../notifications/notifications.routes';
 import { nurtureRoutes } from '../jobs/nurture.routes';
 import { createJobsService } from '../jobs/jobs.service';
+import { adminRoutes } from '../admin/admin.routes';
 
 export interface AreaOptions {
   ctx: ServerContext;
@@ -42,7 +43,7 @@ export const HTTP_AREAS: readonly HttpArea[] = [
   // GET /notifications, POST /notifications/:id/read and the WebSocket GET /ws.
   { name: 'notifications', prefix: API_PREFIX, plugin: notificationRoutes },
   { name: 'nurture', prefix: `${API_PREFIX}/nurture`, plugin: nurtureRoutes },
-  // The admin API registers here too, e.g. { name: 'admin', prefix: `${API_PREFIX}/admin`, plugin: adminRoutes }.
+  { name: 'admin', prefix: `${API_PREFIX}/admin`, plugin: adminRoutes },
 ];
 
 export const BACKGROUND_SERVICES: readonly BackgroundService[] = [
