@@ -1,0 +1,44 @@
+// `npm run web`: builds the renderer if needed, starts the tenant server (unless SERVER_URL is set) and the browser host, prints the URL.
+import { fileURLToPath } from 'node:url';
+import { ensureRendererBuilt, rendererDirOf } from './renderer-build';
+import { loadWebConfig, WebConfigError } from './web-config';
+import type { WebConfig } from './web-config';
+import { startWebApp } from './web-app';
+import type { RunningWebApp } from './web-app';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function readConfig(): WebConfig {
+  try {
+    return loadWebConfig();
+  } catch (err) {
+    if (!(err instanceof WebConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  let app: RunningWebApp | null = null;
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    setTimeout(() => process.exit(1), 30_000).unref();
+    void (app?.close() ?? Promise.resolve()).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await ensureRendererBuilt(ROOT);
+  app = await startWebApp({ config, rootDir: ROOT, rendererDir: rendererDirOf(ROOT) });
+  if (stopping) return void (await app.close());
+  process.stderr.write(`tenant server: ${app.serverUrl}   profiles: ${config.dataDir}\n`);
+  // One line with the full URL, token included, on stdout: what to open (and what scripts can read).
+  process.stdout.write(`FieldCRM is ready: ${app.openUrl}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`npm run web could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
