@@ -1,0 +1,56 @@
+// Smoke test in real Chromium: the web host with a tenant server, the page opened with its token, the demo workspace signed in over the WebSocket.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startE2eSystem } from './harness/e2e-system';
+import type { E2eSystem } from './harness/e2e-system';
+import { launchChromium, pageErrors, screenshot } from './harness/browser';
+
+describe('npm run web in Chromium', () => {
+  let system: E2eSystem;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    system = await startE2eSystem();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.close();
+  });
+
+  it('refuses the page without the session token', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(system.web.url);
+    expect(response?.status()).toBe(401);
+    await page.close();
+  });
+
+  it('opens with the token, signs in to the demo workspace and shows the rep, their leads, and a lead added through the WebSocket', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await page.goto(system.openUrl);
+    // The token was traded for a cookie and dropped from the address bar.
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    await page.getByTestId('host-status').filter({ hasText: 'connected' }).waitFor();
+    await page.getByRole('button', { name: 'Open as Rita Rep (rep)' }).waitFor();
+    await screenshot(page, 'web-sign-in');
+
+    await page.getByRole('button', { name: 'Open as Rita Rep (rep)' }).click();
+    await expect.poll(() => page.getByTestId('profile').textContent()).toContain('Rita Rep (rep) · Demo Co');
+    await expect.poll(() => page.getByTestId('lead-count').textContent()).toMatch(/^\d+$/);
+    const before = Number(await page.getByTestId('lead-count').textContent());
+
+    await page.getByRole('button', { name: 'Add a sample lead' }).click();
+    // The count refreshes from the host's `changed` event, with no reload.
+    await expect.poll(() => page.getByTestId('lead-count').textContent()).toBe(String(before + 1));
+    await screenshot(page, 'web-workspace');
+
+    // A reload is a new WebSocket session: the tab's profile is opened again.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('profile').textContent()).toContain('Rita Rep');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
