@@ -10,6 +10,8 @@ import { captureRoutes } from '../capture/capture.routes';
 import { notificationRoutes } from '../notifications/notifications.routes';
 import { nurtureRoutes } from '../jobs/nurture.routes';
 import { createJobsService } from '../jobs/jobs.service';
+import { syncRoutes } from '../sync/sync.routes';
+import { createSyncCompactionService } from '../sync/sync-compaction';
 import { adminRoutes } from '../admin/admin.routes';
 
 export interface AreaOptions {
@@ -43,10 +45,14 @@ export const HTTP_AREAS: readonly HttpArea[] = [
   // GET /notifications, POST /notifications/:id/read and the WebSocket GET /ws.
   { name: 'notifications', prefix: API_PREFIX, plugin: notificationRoutes },
   { name: 'nurture', prefix: `${API_PREFIX}/nurture`, plugin: nurtureRoutes },
+  // GET /sync/info, POST /sync/push and /sync/pull (pokes go out on the notifications WebSocket).
+  { name: 'sync', prefix: `${API_PREFIX}/sync`, plugin: syncRoutes },
   { name: 'admin', prefix: `${API_PREFIX}/admin`, plugin: adminRoutes },
 ];
 
 export const BACKGROUND_SERVICES: readonly BackgroundService[] = [
   // pg-boss queues, workers and schedules (src-server/jobs); SMTP_URL, MAIL_FROM, JOBS_ENABLED.
   createJobsService(),
+  // Drops sync tombstones older than 30 days and raises the tenant's resync horizon past them.
+  createSyncCompactionService(),
 ];

@@ -88,6 +88,10 @@ export const PullPosition = z.object({
   afterId: z.string().max(200),
   done: z.number().int().min(0),
   total: z.number().int().min(0),
+  /** The view scope the pull was started under: a change meanwhile restarts it as a reset. */
+  scope: z.string().max(200),
+  /** The pull is a full resync (the replica drops, at its end, whatever it did not send). */
+  reset: z.boolean(),
 });
 export type PullPosition = z.infer<typeof PullPosition>;
 
@@ -144,7 +148,7 @@ export type MutationResult = z.infer<typeof MutationResult>;
 export const PullResponse = z.object({
   /**
    * True on the first page of a full resync (first sync, a changed view scope, or a cursor older than the change
-   * log's horizon): the replica must drop, at the end of this pull, every row the pull did not send.
+   * log's horizon): the replica starts over keeping track of what this pull sends, and at its end drops the rest.
    */
   reset: z.boolean(),
   /** Where to continue while `hasMore`. */

@@ -1,0 +1,192 @@
+// POST /sync/pull: the changes of a version window the user may see, paged table by table, with view exits as deletes.
+import { and, asc, count, eq, gt, inArray, lte } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import { AppError, ErrorCode } from '../../src-shared/api/errors';
+import type { ErrorBody } from '../../src-shared/api/errors';
+import { CHILDREN, REPLICATED_TABLES } from '../../src-shared/sync/replicated-tables';
+import type { ParentTable, ReplicatedTable } from '../../src-shared/sync/replicated-tables';
+import { rowVisible } from '../../src-shared/sync/sync-visibility';
+import type { Adopt, MutationResult, ParsedPullRequest, PullPosition, PullResponse, TableChanges } from '../../src-shared/sync/sync-protocol';
+import type { ServerContext } from '../app/server-context';
+import type { RequestAuth } from '../auth/authenticate';
+import type { AppDb } from '../db/database';
+import { mutationResults, syncClients, syncHorizons, syncTombstones } from '../db/schema/sync.table';
+import { currentVersion } from '../db/tenant-version';
+import { forgetResults } from './push.service';
+import { pgTableOf } from './pg-tables';
+import { requireCompatible } from './sync-versions';
+import { contextFor, loadViewerView } from './visibility-loader';
+import type { ViewerView } from './visibility-loader';
+
+type Row = Record<string, unknown>;
+const TOMBSTONE_PHASE = REPLICATED_TABLES.length;
+
+async function horizonOf(tx: AppDb, tenantId: string): Promise<number> {
+  const [row] = await tx.select({ version: syncHorizons.version }).from(syncHorizons).where(eq(syncHorizons.tenantId, tenantId));
+  return row?.version ?? 0;
+}
+
+function windowOf(table: ReplicatedTable, tenantId: string, since: number, target: number): SQL {
+  const info = pgTableOf(table);
+  return and(eq(info.tenant, tenantId), gt(info.version, since), lte(info.version, target))!;
+}
+
+/** Rows examined by a whole pull, for progress; deletes count only when the pull is incremental. */
+async function countWindow(tx: AppDb, tenantId: string, since: number, target: number, reset: boolean): Promise<number> {
+  let total = 0;
+  for (const table of REPLICATED_TABLES) {
+    const info = pgTableOf(table);
+    const [row] = await tx.select({ n: count() }).from(info.table).where(windowOf(table, tenantId, since, target));
+    total += Number(row?.n ?? 0);
+  }
+  if (!reset) {
+    const [row] = await tx.select({ n: count() }).from(syncTombstones)
+      .where(and(eq(syncTombstones.tenantId, tenantId), gt(syncTombstones.version, since), lte(syncTombstones.version, target)));
+    total += Number(row?.n ?? 0);
+  }
+  return total;
+}
+
+/** Where this pull starts or continues: a new window, a continued one, or a reset when the old one cannot stand. */
+async function positionFor(tx: AppDb, view: ViewerView, req: ParsedPullRequest): Promise<{ position: PullPosition; starts: boolean }> {
+  const tenantId = view.viewer.tenantId;
+  const horizon = await horizonOf(tx, tenantId);
+  const p = req.position;
+  if (p && p.scope === view.scope && (p.reset || p.since >= horizon)) return { position: p, starts: false };
+  const incremental = req.cursor !== null && req.cursor.scope === view.scope && req.cursor.version >= horizon && !p?.reset;
+  const since = incremental ? req.cursor!.version : 0;
+  const reset = !incremental;
+  const target = await currentVersion(tx, tenantId);
+  const total = await countWindow(tx, tenantId, since, target, reset);
+  return { position: { since, target, table: 0, afterId: '', done: 0, total, scope: view.scope, reset }, starts: reset };
+}
+
+interface Page {
+  batches: { table: ReplicatedTable; rows: Row[] }[];
+  deletes: Map<ReplicatedTable, string[]>;
+  position: PullPosition;
+  hasMore: boolean;
+}
+
+async function readPage(tx: AppDb, tenantId: string, start: PullPosition, limit: number): Promise<Page> {
+  const position = { ...start };
+  const batches: Page['batches'] = [];
+  const deletes = new Map<ReplicatedTable, string[]>();
+  let room = limit;
+  while (room > 0 && position.table < TOMBSTONE_PHASE) {
+    const table = REPLICATED_TABLES[position.table]!;
+    const info = pgTableOf(table);
+    const rows = await tx.select().from(info.table)
+      .where(and(windowOf(table, tenantId, position.since, position.target), position.afterId ? gt(info.pk, position.afterId) : undefined))
+      .orderBy(asc(info.pk))
+      .limit(room);
+    if (rows.length > 0) {
+      batches.push({ table, rows });
+      position.afterId = String((rows[rows.length - 1] as Row)[table === 'scoring_configs' ? 'tenantId' : 'id']);
+      position.done += rows.length;
+      room -= rows.length;
+    }
+    if (room > 0) {
+      position.table++;
+      position.afterId = '';
+    }
+  }
+  if (room > 0 && position.table === TOMBSTONE_PHASE) {
+    // Deletes come last and all at once: few, and compacted away below the horizon.
+    if (!position.reset) {
+      const gone = await tx.select({ table: syncTombstones.tableName, id: syncTombstones.rowId }).from(syncTombstones)
+        .where(and(eq(syncTombstones.tenantId, tenantId), gt(syncTombstones.version, position.since), lte(syncTombstones.version, position.target)));
+      for (const g of gone) {
+        const list = deletes.get(g.table as ReplicatedTable) ?? [];
+        list.push(g.id);
+        deletes.set(g.table as ReplicatedTable, list);
+      }
+      position.done += gone.length;
+    }
+    position.table++;
+  }
+  return { batches, deletes, position, hasMore: position.table <= TOMBSTONE_PHASE };
+}
+
+/** The children of newly arrived parents, whatever their versions (they did not change, so no window holds them). */
+async function adoptedChildren(tx: AppDb, tenantId: string, adopt: Adopt): Promise<{ table: ReplicatedTable; rows: Row[] }[]> {
+  const out: { table: ReplicatedTable; rows: Row[] }[] = [];
+  const parents: Record<ParentTable, string[]> = { leads: [...adopt.leads], deals: [...adopt.deals], approval_requests: [...adopt.approval_requests] };
+  for (const parent of ['leads', 'deals', 'approval_requests'] as const) {
+    const ids = [...new Set(parents[parent])];
+    if (ids.length === 0) continue;
+    for (const link of CHILDREN[parent]) {
+      const info = pgTableOf(link.table);
+      const col = info.columns[link.field]!;
+      const rows: Row[] = await tx.select().from(info.table).where(and(
+        eq(info.tenant, tenantId), inArray(col, ids), link.entityType ? eq(info.columns['entityType']!, link.entityType) : undefined,
+      ));
+      if (rows.length === 0) continue;
+      out.push({ table: link.table, rows });
+      // A deal's approval requests bring their own events and history.
+      if (link.table === 'approval_requests') parents.approval_requests.push(...rows.map((r) => String(r['id'])));
+    }
+  }
+  return out;
+}
+
+function encode(table: ReplicatedTable, rows: Row[], deletes: string[]): TableChanges {
+  const fields = pgTableOf(table).fields;
+  return { table, fields, rows: rows.map((r) => fields.map((f) => r[f] ?? null)), deletes };
+}
+
+async function clientProgress(tx: AppDb, clientId: string, ackedThrough: number): Promise<{ last: number; results: MutationResult[] }> {
+  const [client] = await tx.select({ last: syncClients.lastMutationId }).from(syncClients).where(eq(syncClients.clientId, clientId));
+  const results = await tx.select({ mutationId: mutationResults.mutationId, name: mutationResults.name, error: mutationResults.error }).from(mutationResults)
+    .where(and(eq(mutationResults.clientId, clientId), gt(mutationResults.mutationId, ackedThrough)))
+    .orderBy(asc(mutationResults.mutationId));
+  return { last: client?.last ?? 0, results: results.map((r) => ({ mutationId: r.mutationId, name: r.name, error: r.error as ErrorBody })) };
+}
+
+export async function pullChanges(ctx: ServerContext, auth: RequestAuth, req: ParsedPullRequest): Promise<PullResponse> {
+  requireCompatible(req);
+  if (req.clientId !== auth.clientId) throw new AppError(ErrorCode.FORBIDDEN, 'the client id is not the signed-in device’s', [{ path: 'clientId', message: 'not this device' }]);
+  await forgetResults(ctx.db, req.clientId, req.resultsAckedThrough);
+  const tenantId = auth.user.tenantId;
+  // One snapshot for the page, the client's progress and its refusals, so they agree with each other.
+  return ctx.db.transaction(async (tx) => {
+    const view = await loadViewerView(tx, auth.viewer);
+    const { position, starts } = await positionFor(tx, view, req);
+    const page = await readPage(tx, tenantId, position, req.limit);
+    const adopted = req.adopt ? await adoptedChildren(tx, tenantId, req.adopt) : [];
+    const all = [...page.batches, ...adopted];
+    const ctxV = await contextFor(tx, view, all);
+    const upserts = new Map<ReplicatedTable, Row[]>();
+    const deletes = page.deletes;
+    for (const b of all) {
+      for (const row of b.rows) {
+        if (rowVisible(b.table, row, ctxV)) {
+          const list = upserts.get(b.table) ?? [];
+          list.push(row);
+          upserts.set(b.table, list);
+        } else if (!page.position.reset) {
+          // Changed and not (or no longer) visible: a replica that holds it must drop it.
+          const list = deletes.get(b.table) ?? [];
+          list.push(String(row[b.table === 'scoring_configs' ? 'tenantId' : 'id']));
+          deletes.set(b.table, list);
+        }
+      }
+    }
+    const changes: TableChanges[] = [];
+    for (const table of REPLICATED_TABLES) {
+      const rows = upserts.get(table) ?? [];
+      const gone = deletes.get(table) ?? [];
+      if (rows.length > 0 || gone.length > 0) changes.push(encode(table, rows, gone));
+    }
+    const progress = await clientProgress(tx, req.clientId, req.resultsAckedThrough);
+    return {
+      reset: starts,
+      position: page.position,
+      hasMore: page.hasMore,
+      cursor: page.hasMore ? null : { version: page.position.target, scope: view.scope },
+      lastMutationId: progress.last,
+      results: progress.results,
+      changes,
+    };
+  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}

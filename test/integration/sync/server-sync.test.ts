@@ -1,0 +1,141 @@
+// The sync endpoints on both databases: push (order, idempotency, gaps, refusals, merge) and pull (filtering, paging, view exits).
+import { expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { PROTOCOL_VERSION } from '../../../src-shared/sync/sync-protocol';
+import { forEachDatabase } from '../../helpers/server-db';
+import { request } from '../server/api-client';
+import { MapReplica, mutation, pullPage, push, syncTenant } from './sync-fixtures';
+
+const newLead = (id: string, lastName: string) => ({ id, lastName, email: `${lastName.toLowerCase()}@example.com` });
+
+forEachDatabase('sync push', (env) => {
+  it('applies mutations in order, skips a repeated delivery, and records each id with its effect', async () => {
+    const t = await syncTenant(env(), 9101, 'push-order');
+    const { app } = env();
+    const m1 = mutation(t.rep1, 1, 'leads.create', newLead('lead-push-1', 'First'));
+    const m2 = mutation(t.rep1, 2, 'leads.update', { id: 'lead-push-1', patch: { title: 'CEO' } });
+    const first = await push(app, t.rep1, [m1, m2]);
+    expect(first).toEqual({ lastMutationId: 2, outcomes: [{ mutationId: 1, status: 'applied' }, { mutationId: 2, status: 'applied' }] });
+    // The response was lost: the client sends the same batch again, plus one more.
+    const again = await push(app, t.rep1, [m1, m2, mutation(t.rep1, 3, 'leads.update', { id: 'lead-push-1', patch: { title: 'CTO' } })]);
+    expect(again.outcomes.map((o) => o.status)).toEqual(['skipped', 'skipped', 'applied']);
+    const audits = await env().ctx.db.execute(sql`SELECT action FROM audit_log WHERE entity_id = 'lead-push-1' ORDER BY version`);
+    expect((audits as unknown as { rows: { action: string }[] }).rows.map((r) => r.action)).toEqual(['create', 'update', 'update']);
+  });
+
+  it('refuses a gap: nothing from the missing id on is applied', async () => {
+    const t = await syncTenant(env(), 9102, 'push-gap');
+    const res = await push(env().app, t.rep1, [mutation(t.rep1, 1, 'leads.create', newLead('lead-gap-1', 'One')), mutation(t.rep1, 3, 'leads.create', newLead('lead-gap-3', 'Three'))]);
+    expect(res.lastMutationId).toBe(1);
+    expect(res.gap).toEqual({ expected: 2, got: 3 });
+    expect(res.outcomes).toEqual([{ mutationId: 1, status: 'applied' }]);
+  });
+
+  it('records a business refusal: the id advances, the result and a notification sync back, nothing else is written', async () => {
+    const t = await syncTenant(env(), 9103, 'push-refuse');
+    const { app } = env();
+    const res = await push(app, t.rep1, [mutation(t.rep1, 1, 'leads.update', { id: 'no-such-lead', patch: { title: 'x' } })]);
+    expect(res.lastMutationId).toBe(1);
+    expect(res.outcomes[0]).toMatchObject({ status: 'refused', error: { code: 'NOT_FOUND' } });
+    const replica = new MapReplica();
+    await replica.sync(app, t.rep1);
+    expect(replica.lastMutationId).toBe(1);
+    expect(replica.results).toEqual([{ mutationId: 1, name: 'leads.update', error: expect.objectContaining({ code: 'NOT_FOUND' }) }]);
+    const notes = [...(replica.tables.get('notifications')?.values() ?? [])].filter((n) => n['kind'] === 'mutation.refused');
+    expect(notes).toHaveLength(1);
+    // Acknowledged results are forgotten.
+    const page = await pullPage(app, t.rep1, { cursor: replica.cursor, resultsAckedThrough: 1 });
+    expect(page.results).toEqual([]);
+  });
+
+  it('refuses mutations of another device and versions it cannot serve', async () => {
+    const t = await syncTenant(env(), 9104, 'push-foreign');
+    const { app } = env();
+    const foreign = await request(app, 'POST', '/api/v1/sync/push', { token: t.rep1.token, body: { clientId: t.rep2.clientId, protocolVersion: PROTOCOL_VERSION, schemaVersion: 1, mutations: [mutation(t.rep2, 1, 'leads.create', newLead('x1', 'X'))] } });
+    expect(foreign.status).toBe(403);
+    const old = await request(app, 'POST', '/api/v1/sync/pull', { token: t.rep1.token, body: { clientId: t.rep1.clientId, protocolVersion: PROTOCOL_VERSION, schemaVersion: 999, cursor: null } });
+    expect(old.status).toBe(409);
+    expect(old.body.error).toMatchObject({ code: 'READ_ONLY', details: { server: { schemaVersion: 1 } } });
+    const info = await request(app, 'GET', '/api/v1/sync/info');
+    expect(info.body).toEqual({ protocolVersion: PROTOCOL_VERSION, minProtocolVersion: expect.any(Number), schemaVersion: 1 });
+  });
+
+  it('merges disjoint offline edits and turns a concurrent high-risk edit into a conflict both reps see', async () => {
+    const t = await syncTenant(env(), 9105, 'push-merge');
+    const { app } = env();
+    const deal = t.seeded.dataset.deals.find((d) => d.ownerId === t.rep1.userId && d.status === 'open')!;
+    // The manager changes the amount and the next step on the server.
+    await push(app, t.manager, [mutation(t.manager, 1, 'deals.update', { id: deal.id, patch: { amountMinor: 777_00, nextStep: 'Call CFO' } })]);
+    // Rep 1 edited offline from the old values: the name (disjoint), the next step (same field, low risk) and the amount (high risk).
+    const base = { [deal.id]: { name: deal.name, nextStep: deal.nextStep, amountMinor: deal.amountMinor } };
+    const res = await push(app, t.rep1, [mutation(t.rep1, 1, 'deals.update', { id: deal.id, patch: { name: 'Renamed offline', nextStep: 'Send quote', amountMinor: 999_00 } }, base)]);
+    expect(res.outcomes[0]!.status).toBe('applied');
+    for (const who of [t.rep1, t.manager]) {
+      const replica = new MapReplica();
+      await replica.sync(app, who);
+      expect(replica.row('deals', deal.id)).toMatchObject({ name: 'Renamed offline', nextStep: 'Send quote', amountMinor: 777_00 });
+      const conflicts = [...(replica.tables.get('conflicts')?.values() ?? [])];
+      expect(conflicts).toEqual([expect.objectContaining({ entityId: deal.id, field: 'amountMinor', kind: 'field', baseValue: deal.amountMinor, serverValue: 777_00, clientValue: 999_00, clientUserId: t.rep1.userId, serverUserId: t.manager.userId, status: 'open' })]);
+    }
+  });
+});
+
+forEachDatabase('sync pull', (env) => {
+  it('sends each user only what they may see, the same in one page or many, with progress to the total', async () => {
+    const t = await syncTenant(env(), 9201, 'pull-filter', { leads: 60, deals: 20 });
+    const { app } = env();
+    const whole = new MapReplica();
+    await whole.sync(app, t.rep1);
+    const paged = new MapReplica();
+    const pages = await paged.sync(app, t.rep1, { limit: 7 });
+    expect(pages.length).toBeGreaterThan(5);
+    expect(pages[0]!.reset).toBe(true);
+    expect(pages.at(-1)!.position.done).toBe(pages.at(-1)!.position.total);
+    expect(pages.map((p) => p.position.done)).toEqual([...pages.map((p) => p.position.done)].sort((a, b) => a - b));
+    for (const table of whole.tables.keys()) expect(paged.ids(table), table).toEqual(whole.ids(table));
+    const own = t.seeded.dataset.leads.filter((l) => l.ownerId === t.rep1.userId && !l.archived).map((l) => l.id).sort();
+    expect(whole.ids('leads')).toEqual(own);
+    const ownDeals = t.seeded.dataset.deals.filter((d) => d.ownerId === t.rep1.userId).map((d) => d.id).sort();
+    expect(whole.ids('deals')).toEqual(ownDeals);
+    expect(whole.ids('users')).toHaveLength(4);
+    const admin = new MapReplica();
+    await admin.sync(app, t.admin);
+    expect(admin.ids('leads')).toHaveLength(t.seeded.dataset.leads.filter((l) => !l.archived).length);
+  });
+
+  it('drops a lead reassigned away from the replica, brings it to its new owner with its activities', async () => {
+    const t = await syncTenant(env(), 9202, 'pull-exit');
+    const { app } = env();
+    const rep1 = new MapReplica();
+    const rep2 = new MapReplica();
+    await rep1.sync(app, t.rep1);
+    await rep2.sync(app, t.rep2);
+    const lead = t.seeded.dataset.leads.find((l) => l.ownerId === t.rep1.userId && t.seeded.dataset.activities.some((a) => a.entityId === l.id))!;
+    expect(rep1.row('leads', lead.id)).toBeDefined();
+    await push(app, t.admin, [mutation(t.admin, 1, 'leads.assign', { ids: [lead.id], ownerId: t.rep2.userId })]);
+    const [page] = await rep1.sync(app, t.rep1);
+    expect(page!.reset).toBe(false);
+    expect(rep1.row('leads', lead.id)).toBeUndefined();
+    await rep2.sync(app, t.rep2);
+    expect(rep2.row('leads', lead.id)).toMatchObject({ ownerId: t.rep2.userId });
+    // The lead's activities did not change, so only adopting the new lead brings them.
+    const activities = t.seeded.dataset.activities.filter((a) => a.entityId === lead.id).map((a) => a.id).sort();
+    expect(activities.every((id) => rep2.row('activities', id) === undefined)).toBe(true);
+    await rep2.sync(app, t.rep2, { adopt: { leads: [lead.id], deals: [], approval_requests: [] } });
+    expect(activities.every((id) => rep2.row('activities', id) !== undefined)).toBe(true);
+  });
+
+  it('resets a replica whose view changed: a rep allowed to see every lead gets them all', async () => {
+    const t = await syncTenant(env(), 9203, 'pull-scope');
+    const { app } = env();
+    const rep1 = new MapReplica();
+    await rep1.sync(app, t.rep1);
+    const before = rep1.ids('leads').length;
+    await env().ctx.db.execute(sql`UPDATE roles SET permissions = '["leads.viewAll","data.import"]'::jsonb, version = version + 1 WHERE tenant_id = ${t.seeded.tenantId} AND name = 'rep'`);
+    const pages = await rep1.sync(app, t.rep1);
+    expect(pages[0]!.reset).toBe(true);
+    expect(rep1.ids('leads').length).toBeGreaterThan(before);
+    expect(rep1.ids('leads')).toHaveLength(t.seeded.dataset.leads.filter((l) => !l.archived).length);
+  });
+});
+
