@@ -1,5 +1,5 @@
 // Admin API of web forms on both databases: keys, origins, field maps, the signing secret, and forms the capture endpoint then serves.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { capturePath } from '../../../src-shared/http/capture.http';
