@@ -7,7 +7,13 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-main/electron/main.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
+          // The client core's utility process (forked by the main process).
+          'core-process': resolve(import.meta.dirname, 'src-main/electron/core-process.ts'),
+        },
+      },
     },
   },
   preload: {

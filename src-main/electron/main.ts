@@ -1,28 +1,18 @@
-// The Electron main process: one secure window onto the renderer. The client core lives elsewhere (src-main/core).
-import { app, BrowserWindow } from 'electron';
+// The Electron main process entry: resolves the built files' paths and starts the desktop app (see desktop-app.ts).
 import { join } from 'node:path';
+import { app } from 'electron';
+import { startDesktopApp } from './desktop-app';
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (!app.isPackaged && devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return win;
-}
+const here = import.meta.dirname;
 
-if (!app.requestSingleInstanceLock()) app.quit();
-else {
-  void app.whenReady().then(createWindow);
-  app.on('window-all-closed', () => app.quit());
-}
+startDesktopApp({
+  paths: {
+    preload: join(here, '../preload/index.cjs'),
+    rendererDir: join(here, '../renderer'),
+    coreEntry: join(here, 'core-process.js'),
+    // The packaged app ships its migrations as a resource (electron-builder.yml extraResources).
+    migrationsFolder: app.isPackaged ? join(process.resourcesPath, 'drizzle', 'client') : join(app.getAppPath(), 'drizzle', 'client'),
+  },
+  devServerUrl: process.env['ELECTRON_RENDERER_URL'] ?? null,
+  serverUrl: process.env['SERVER_URL'] ?? (app.isPackaged ? null : 'http://127.0.0.1:8787'),
+});

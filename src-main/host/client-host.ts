@@ -69,6 +69,8 @@ type HostHandlers = {
 };
 
 const SIGN_OUT_PATH = '/api/v1/auth/sign-out';
+/** Methods that change which profile a session works in: later calls of the session run after them. */
+const CHANGES_PROFILE: ReadonlySet<string> = new Set(['profiles.open', 'profiles.createLocal', 'profiles.signIn', 'profiles.signOut', 'profiles.remove']);
 
 export function createClientHost(options: ClientHostOptions): ClientHost {
   const { tokens } = options;
@@ -317,15 +319,22 @@ export function createClientHost(options: ClientHostOptions): ClientHost {
     openSession(send) {
       const state: SessionState = { id: randomUUID(), send, profileId: null };
       sessions.add(state);
+      /** Calls after a profile change wait for it; other calls run concurrently. */
+      let barrier: Promise<unknown> = Promise.resolve();
+      const run = async (method: string, input: unknown): Promise<CallResult> => {
+        try {
+          return { ok: true, output: await dispatch(state, method, input) };
+        } catch (err) {
+          if (!(err instanceof AppError)) logError(`${method} failed`, err);
+          return { ok: false, error: toErrorBody(err) };
+        }
+      };
       return {
         id: state.id,
-        async call(method, input) {
-          try {
-            return { ok: true, output: await dispatch(state, method, input) };
-          } catch (err) {
-            if (!(err instanceof AppError)) logError(`${method} failed`, err);
-            return { ok: false, error: toErrorBody(err) };
-          }
+        call(method, input) {
+          const result = barrier.then(() => run(method, input));
+          if (CHANGES_PROFILE.has(method)) barrier = result;
+          return result;
         },
         close() {
           sessions.delete(state);

@@ -1,5 +1,6 @@
 // `npm run web`: builds the renderer if needed, starts the tenant server (unless SERVER_URL is set) and the browser host, prints the URL.
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { ensureRendererBuilt, rendererDirOf } from './renderer-build';
 import { loadWebConfig, WebConfigError } from './web-config';
 import type { WebConfig } from './web-config';
@@ -20,6 +21,8 @@ function readConfig(): WebConfig {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  // Fail now, with a remedy, rather than at the first profile opened in the browser.
+  new Database(':memory:').close();
   let app: RunningWebApp | null = null;
   let stopping = false;
   const stop = () => {
@@ -39,6 +42,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`npm run web could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const message = err instanceof Error ? err.message : String(err);
+  // `npm start` builds better-sqlite3 for Electron and back afterwards; a crashed Electron session can leave it behind.
+  if (message.includes('NODE_MODULE_VERSION')) process.stderr.write('better-sqlite3 is built for Electron: run `npm rebuild better-sqlite3` (or `npm run poststart`)\n');
+  process.stderr.write(`npm run web could not start: ${message}\n`);
   process.exit(1);
 });

@@ -28,6 +28,10 @@ export const Attention = z.object({
 });
 export type Attention = z.infer<typeof Attention>;
 
+/** Commands of the desktop app's menu (and its shortcuts), delivered to the window as `menu.command` events. */
+export const MenuCommand = z.enum(['lead.new', 'search', 'profiles.switch', 'sync.now']);
+export type MenuCommand = z.infer<typeof MenuCommand>;
+
 /** Events a window receives for its current profile. */
 export const HOST_EVENTS = {
   /** A write committed in the profile's store: views showing these tables refresh. */
@@ -35,6 +39,8 @@ export const HOST_EVENTS = {
   'attention.changed': Attention,
   /** The window's current profile changed (opened, signed out, removed: then null). */
   'profile.changed': z.object({ profileId: z.string().nullable() }),
+  /** Desktop app only: a menu item or its shortcut was used. */
+  'menu.command': z.object({ command: MenuCommand }),
 };
 export type HostEvents = { [E in keyof typeof HOST_EVENTS]: z.infer<(typeof HOST_EVENTS)[E]> };
 export type HostEventName = keyof HostEvents & string;
@@ -54,6 +60,3 @@ export interface FieldcrmBridge {
   call<N extends AppMethodName>(method: N, input: AppInput<N>): Promise<CallResult<AppOutput<N>>>;
   on<E extends HostEventName>(event: E, listener: (payload: HostEvents[E]) => void): () => void;
 }
-
-/** The Electron IPC channels the preload and the main process share. */
-export const IPC_CHANNELS = { call: 'fieldcrm:call', event: 'fieldcrm:event' } as const;
