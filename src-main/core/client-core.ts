@@ -37,6 +37,8 @@ export interface OpenClientOptions {
   logError?: (message: string, err: unknown) => void;
   /** The sync client's outbox hook, see WritePathOptions.onApplied. */
   onApplied?: WritePathOptions['onApplied'];
+  /** The sync client's pre-mutation hook, see WritePathOptions.onBegin. */
+  onBegin?: WritePathOptions['onBegin'];
 }
 
 export interface ClientCore {
@@ -93,6 +95,7 @@ export function openClient(options: OpenClientOptions): ClientCore {
     clock,
     newId,
     ...(options.onApplied ? { onApplied: options.onApplied } : {}),
+    ...(options.onBegin ? { onBegin: options.onBegin } : {}),
     onCommitted: (change) => {
       if (change.tables.some((t) => t === 'users' || t === 'roles')) actor = null;
       emitter.emit('changed', change, (err) => logError('a changed listener failed', err));

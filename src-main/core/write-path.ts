@@ -31,11 +31,25 @@ export interface WritePathOptions {
    * the outbox entry commit or roll back together. Throwing rolls the mutation back.
    */
   onApplied?: (sqlite: Database.Database, mutation: AppliedMutation) => void;
+  /**
+   * SYNC HOOK: called inside the transaction after validation, right before a mutation runs. The sync client
+   * records what the user saw of the fields about to change (the per-field merge's base) and starts capturing the
+   * rows' server versions; throwing (e.g. READ_ONLY) refuses the mutation before it writes anything.
+   */
+  onBegin?: (sqlite: Database.Database, mutation: { name: string; args: unknown }) => void;
   /** Called after COMMIT, e.g. to tell the UI which tables changed. */
   onCommitted?: (change: CommittedChange) => void;
 }
 
 export type BulkOutcome = { ok: true } | { ok: false; error: AppError };
+
+export interface DerivedWriteOptions {
+  /**
+   * false: foreign keys are not enforced during this write (switched off before BEGIN, on again after). Sync applies
+   * server rows in pages whose parents may arrive in a later page; it keeps the links consistent itself.
+   */
+  foreignKeys?: boolean;
+}
 
 export interface WritePath {
   /** Validates, runs and commits one mutation; on any throw nothing is written. */
@@ -50,7 +64,7 @@ export interface WritePath {
    * Writes derived data every side computes for itself (e.g. rescoring after decay): queued and transactional like
    * mutations, but neither a mutation (nothing to sync) nor audited. `tables` are reported as changed.
    */
-  writeDerived<T>(tables: string[], write: (sqlite: Database.Database) => T): Promise<T>;
+  writeDerived<T>(tables: string[], write: (sqlite: Database.Database) => T, opts?: DerivedWriteOptions): Promise<T>;
   /** Resolves when every queued write has finished. */
   drain(): Promise<void>;
 }
@@ -79,6 +93,7 @@ export function createWritePath(o: WritePathOptions): WritePath {
   }
 
   async function runOne(mutator: Mutator, args: unknown, tables: Set<string>, { tx, env } = newTx()): Promise<AppliedMutation> {
+    o.onBegin?.(o.sqlite, { name: mutator.name, args });
     await mutator.run(tx, args, env);
     const applied = { name: mutator.name, args, now: env.now };
     o.onApplied?.(o.sqlite, applied);
@@ -161,14 +176,20 @@ export function createWritePath(o: WritePathOptions): WritePath {
       });
     },
 
-    writeDerived(tables, write) {
-      return queue.run(() =>
-        inTransaction(async (touched) => {
-          const result = write(o.sqlite);
-          for (const t of tables) touched.add(t);
-          return result;
-        }, () => []),
-      );
+    writeDerived(tables, write, opts = {}) {
+      return queue.run(async () => {
+        const unchecked = opts.foreignKeys === false;
+        if (unchecked) o.sqlite.pragma('foreign_keys = OFF');
+        try {
+          return await inTransaction(async (touched) => {
+            const result = await write(o.sqlite);
+            for (const t of tables) touched.add(t);
+            return result;
+          }, () => []);
+        } finally {
+          if (unchecked) o.sqlite.pragma('foreign_keys = ON');
+        }
+      });
     },
 
     drain: () => queue.drain(),

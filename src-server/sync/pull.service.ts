@@ -131,7 +131,8 @@ async function adoptedChildren(tx: AppDb, tenantId: string, adopt: Adopt): Promi
 }
 
 function encode(table: ReplicatedTable, rows: Row[], deletes: string[]): TableChanges {
-  const fields = pgTableOf(table).fields;
+  // The row's change version travels too: the replica keeps it (0 there means "made locally, not yet synced").
+  const fields = [...pgTableOf(table).fields, 'version'];
   return { table, fields, rows: rows.map((r) => fields.map((f) => r[f] ?? null)), deletes };
 }
 

@@ -1,0 +1,64 @@
+// The outbox: mutations applied locally, in order, until the server has processed them.
+import type Database from 'better-sqlite3';
+import { PROTOCOL_VERSION } from '../../src-shared/sync/sync-protocol';
+import type { SyncMutation } from '../../src-shared/sync/sync-protocol';
+import { prepared } from '../store/statement-cache';
+import type { SyncState } from './sync-state';
+
+export interface OutboxEntry {
+  mutationId: number;
+  name: string;
+  args: unknown;
+  base: Record<string, Record<string, unknown>> | null;
+  clientTime: number;
+  protocolVersion: number;
+}
+
+interface RawEntry {
+  mutation_id: number;
+  name: string;
+  args: string;
+  base: string | null;
+  client_time: number;
+  protocol_version: number;
+}
+
+const fromRaw = (r: RawEntry): OutboxEntry => ({
+  mutationId: r.mutation_id, name: r.name, args: JSON.parse(r.args), base: r.base === null ? null : JSON.parse(r.base), clientTime: r.client_time, protocolVersion: r.protocol_version,
+});
+
+export class Outbox {
+  constructor(private readonly sqlite: Database.Database, private readonly state: SyncState) {}
+
+  /** Appends inside the caller's transaction (the write path's onApplied), so the entry commits with the effect. */
+  append(m: { name: string; args: unknown; now: number }, base: OutboxEntry['base']): number {
+    const id = this.state.get('nextMutationId') ?? 1;
+    prepared(this.sqlite, 'INSERT INTO outbox (mutation_id, name, args, base, client_time, protocol_version) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, m.name, JSON.stringify(m.args), base === null ? null : JSON.stringify(base), m.now, PROTOCOL_VERSION);
+    this.state.set('nextMutationId', id + 1);
+    return id;
+  }
+
+  /** Pending entries in order, from the oldest. */
+  pending(limit = -1): OutboxEntry[] {
+    return (prepared(this.sqlite, 'SELECT * FROM outbox ORDER BY mutation_id LIMIT ?').all(limit) as RawEntry[]).map(fromRaw);
+  }
+
+  /** Pending entries after `mutationId` (those the server has not seen yet), from the oldest. */
+  after(mutationId: number, limit: number): OutboxEntry[] {
+    return (prepared(this.sqlite, 'SELECT * FROM outbox WHERE mutation_id > ? ORDER BY mutation_id LIMIT ?').all(mutationId, limit) as RawEntry[]).map(fromRaw);
+  }
+
+  count(): number {
+    return (prepared(this.sqlite, 'SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  /** Forgets entries the server has processed (applied or refused). */
+  removeThrough(mutationId: number): void {
+    prepared(this.sqlite, 'DELETE FROM outbox WHERE mutation_id <= ?').run(mutationId);
+  }
+}
+
+export function toSyncMutation(clientId: string, e: OutboxEntry): SyncMutation {
+  return { clientId, mutationId: e.mutationId, name: e.name, args: e.args, clientTime: e.clientTime, protocolVersion: e.protocolVersion, ...(e.base ? { base: e.base } : {}) };
+}

@@ -1,0 +1,62 @@
+// The rebase: the server's state put back under the optimistic one, then the still-pending mutations replayed on top.
+import type Database from 'better-sqlite3';
+import type { Actor } from '../../src-shared/mutators/mutator';
+import { MUTATORS } from '../../src-shared/mutators/registry';
+import { SqliteMutationTx } from '../store/sqlite-mutation-tx';
+import { prepared } from '../store/statement-cache';
+import type { BaseCapture } from './base-capture';
+import type { Outbox } from './outbox';
+import type { ReplicaWriter } from './replica-writer';
+
+export interface RebaseOptions {
+  /** The server has processed every mutation up to this id: they leave the outbox (their effects came in the pull). */
+  processedThrough: number;
+  actor: Actor;
+  newId: () => string;
+}
+
+export interface RebaseOutcome {
+  replayed: number;
+  /** Pending mutations the local rules now refuse: kept for the server to decide, with no local effect meanwhile. */
+  failedLocally: number;
+}
+
+/**
+ * Runs inside the caller's transaction. Design: the first change a pending mutation makes to a row records the row's
+ * server version in sync_base (triggers, see base-capture.ts), and server rows for such rows are written there
+ * instead of over the optimistic value. Restoring the bases therefore yields exactly the server's state; the pending
+ * mutations then run again, in order, with their original times, recording fresh bases as they go.
+ */
+export async function rebase(sqlite: Database.Database, writer: ReplicaWriter, outbox: Outbox, capture: BaseCapture, o: RebaseOptions, touched: Set<string>): Promise<RebaseOutcome> {
+  capture.set(false);
+  writer.restoreBases(touched);
+  outbox.removeThrough(o.processedThrough);
+  let replayed = 0;
+  let failedLocally = 0;
+  for (const entry of outbox.pending()) {
+    const mutator = MUTATORS.get(entry.name);
+    const parsed = mutator?.args.safeParse(entry.args);
+    if (!mutator || !parsed?.success) {
+      failedLocally++;
+      continue;
+    }
+    const env = { actor: o.actor, now: entry.clientTime, newId: o.newId };
+    const tx = new SqliteMutationTx(sqlite, env);
+    prepared(sqlite, 'SAVEPOINT replay').run();
+    capture.set(true);
+    try {
+      await mutator.run(tx, parsed.data, env);
+      prepared(sqlite, 'RELEASE replay').run();
+      for (const t of tx.touched) touched.add(t);
+      replayed++;
+    } catch {
+      prepared(sqlite, 'ROLLBACK TO replay').run();
+      prepared(sqlite, 'RELEASE replay').run();
+      failedLocally++;
+    } finally {
+      capture.set(false);
+    }
+  }
+  writer.loadBaseKeys();
+  return { replayed, failedLocally };
+}

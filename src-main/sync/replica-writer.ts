@@ -1,0 +1,155 @@
+// Writes what the server sends into the replica: upserts and deletes (with cascades on view exits), redirected to
+// sync_base for rows a pending mutation changed, and the rebase's restore and a full resync's sweep.
+import type Database from 'better-sqlite3';
+import { matchKeys } from '../../src-shared/domain/duplicate-keys';
+import type { Lead } from '../../src-shared/domain/leads.schema';
+import { CHILDREN, isReplicatedTable, PARENT_TABLES, REPLICATED_TABLES } from '../../src-shared/sync/replicated-tables';
+import type { ParentTable, ReplicatedTable } from '../../src-shared/sync/replicated-tables';
+import type { Adopt, TableChanges } from '../../src-shared/sync/sync-protocol';
+import { encodeValue } from '../store/entity-codecs';
+import type { ColumnCodec } from '../store/entity-codecs';
+import { prepared } from '../store/statement-cache';
+import { replicaCodec } from './replica-codecs';
+
+const VERSION_COLUMN: ColumnCodec = { key: 'version', sql: 'version', kind: 'plain' };
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const baseKey = (table: string, pk: string) => `${table}\u0000${pk}`;
+
+export interface ApplyContext {
+  /** Tables written, for the UI's `changed` event. */
+  touched: Set<string>;
+  /** While a full resync runs: the tables whose arrivals are recorded, so its end can drop the rest. */
+  resetTables: ReadonlySet<string> | null;
+  /** Incremental pulls: parents that arrive new are noted, for their children to be asked for. */
+  adopt: Adopt | null;
+}
+
+export class ReplicaWriter {
+  private baseKeys = new Set<string>();
+
+  /** `me`: the replica's user, whose approval inbox and conflicts survive a deal's or lead's exit. */
+  constructor(private readonly sqlite: Database.Database, private readonly me: () => string) {}
+
+  /** Reads which rows pending mutations changed; call at the start of each apply transaction. */
+  loadBaseKeys(): void {
+    this.baseKeys = new Set((prepared(this.sqlite, 'SELECT tbl, pk FROM sync_base').all() as { tbl: string; pk: string }[]).map((r) => baseKey(r.tbl, r.pk)));
+  }
+
+  hasPendingBase(): boolean {
+    return this.baseKeys.size > 0;
+  }
+
+  /** Applies one table's changes: deletes first (a row deleted and re-sent comes back), then upserts. */
+  apply(change: TableChanges, ctx: ApplyContext): void {
+    if (!isReplicatedTable(change.table)) return;
+    const table = change.table;
+    for (const id of change.deletes) this.deleteRow(table, id, ctx.touched);
+    if (change.rows.length === 0) return;
+    const codec = replicaCodec(table);
+    const cols = change.fields.map((f) => (f === 'version' ? VERSION_COLUMN : codec.byKey.get(f) ?? null));
+    const known = cols.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
+    const colList = known.map((i) => q(cols[i]!.sql));
+    const pkIndex = change.fields.indexOf(codec.pk.key);
+    if (pkIndex < 0) throw new Error(`rows of ${table} arrived without their key ${codec.pk.key}`);
+    const upsert = prepared(this.sqlite, `INSERT INTO ${q(table)} (${colList.join(', ')}) VALUES (${colList.map(() => '?').join(', ')}) ON CONFLICT(${q(codec.pk.sql)}) DO UPDATE SET ${colList.filter((c) => c !== q(codec.pk.sql)).map((c) => `${c} = excluded.${c}`).join(', ')}`);
+    const seen = ctx.resetTables?.has(table) ? prepared(this.sqlite, 'INSERT OR IGNORE INTO sync_seen (tbl, pk) VALUES (?, ?)') : null;
+    const exists = ctx.adopt && (PARENT_TABLES as string[]).includes(table) ? prepared(this.sqlite, `SELECT 1 FROM ${q(table)} WHERE ${q(codec.pk.sql)} = ?`) : null;
+    for (const values of change.rows) {
+      const pk = String(values[pkIndex]);
+      const params = known.map((i) => encodeValue(cols[i]!.kind, values[i]));
+      seen?.run(table, pk);
+      if (this.baseKeys.has(baseKey(table, pk))) {
+        // A pending mutation changed this row: the server's version waits in the base until the rebase.
+        const json: Record<string, unknown> = {};
+        known.forEach((i, n) => (json[cols[i]!.sql] = params[n]));
+        prepared(this.sqlite, 'UPDATE sync_base SET row = ? WHERE tbl = ? AND pk = ?').run(JSON.stringify(json), table, pk);
+        continue;
+      }
+      if (exists && exists.get(pk) === undefined) ctx.adopt![table as ParentTable].push(pk);
+      upsert.run(...params);
+      if (table === 'leads') this.writeMatchKeys(Object.fromEntries(change.fields.map((f, i) => [f, values[i]])) as unknown as Lead);
+    }
+    ctx.touched.add(table);
+  }
+
+  /** Deletes a row (or, under a pending change, its base) and the children it takes out of view with it. */
+  deleteRow(table: ReplicatedTable, pk: string, touched: Set<string>): void {
+    const codec = replicaCodec(table);
+    if (this.baseKeys.has(baseKey(table, pk))) {
+      prepared(this.sqlite, 'UPDATE sync_base SET row = NULL WHERE tbl = ? AND pk = ?').run(table, pk);
+    } else {
+      const gone = prepared(this.sqlite, `DELETE FROM ${q(table)} WHERE ${q(codec.pk.sql)} = ?`).run(pk);
+      if (gone.changes === 0) return;
+      if (table === 'leads') prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id = ?').run(pk);
+      touched.add(table);
+    }
+    if (!(PARENT_TABLES as string[]).includes(table)) return;
+    for (const link of CHILDREN[table as ParentTable]) {
+      for (const child of this.childrenLeaving(link.table, link.field, link.entityType, pk)) this.deleteRow(link.table, child, touched);
+    }
+  }
+
+  /** Children of a parent leaving the view, but those the user still sees by another rule (see sync-visibility.ts). */
+  private childrenLeaving(table: ReplicatedTable, field: string, entityType: string | undefined, parentId: string): string[] {
+    const codec = replicaCodec(table);
+    const conds = [`${q(codec.column(field).sql)} = ?`];
+    const params: unknown[] = [parentId];
+    if (entityType) {
+      conds.push('entity_type = ?');
+      params.push(entityType);
+    }
+    if (table === 'approval_requests') {
+      conds.push('(approver_id IS NULL OR approver_id <> ?)');
+      params.push(this.me());
+    }
+    if (table === 'conflicts') {
+      conds.push('client_user_id <> ? AND (server_user_id IS NULL OR server_user_id <> ?)');
+      params.push(this.me(), this.me());
+    }
+    return (prepared(this.sqlite, `SELECT ${q(codec.pk.sql)} AS pk FROM ${q(table)} WHERE ${conds.join(' AND ')}`).all(...params) as { pk: string }[]).map((r) => r.pk);
+  }
+
+  /** Puts back the server's version of every row pending mutations changed, and forgets the bases. */
+  restoreBases(touched: Set<string>): void {
+    const tables = (prepared(this.sqlite, 'SELECT DISTINCT tbl FROM sync_base').all() as { tbl: string }[]).map((r) => r.tbl).filter(isReplicatedTable);
+    for (const table of REPLICATED_TABLES.filter((t) => tables.includes(t))) {
+      const codec = replicaCodec(table);
+      const pk = q(codec.pk.sql);
+      prepared(this.sqlite, `DELETE FROM ${q(table)} WHERE ${pk} IN (SELECT pk FROM sync_base WHERE tbl = ? AND row IS NULL)`).run(table);
+      const cols = [...codec.columns.map((c) => c.sql), 'version'];
+      prepared(this.sqlite, `INSERT OR REPLACE INTO ${q(table)} (${cols.map(q).join(', ')}) SELECT ${cols.map((c) => `json_extract(row, '$."${c}"')`).join(', ')} FROM sync_base WHERE tbl = ? AND row IS NOT NULL`).run(table);
+      if (table === 'leads') {
+        const ids = (prepared(this.sqlite, `SELECT pk FROM sync_base WHERE tbl = 'leads'`).all() as { pk: string }[]).map((r) => r.pk);
+        const read = prepared(this.sqlite, `SELECT ${codec.selectList} FROM leads WHERE id = ?`).raw(true);
+        for (const id of ids) {
+          prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id = ?').run(id);
+          const raw = read.get(id) as unknown[] | undefined;
+          if (raw) this.writeMatchKeys(codec.fromRaw(raw) as Lead, false);
+        }
+      }
+      touched.add(table);
+    }
+    prepared(this.sqlite, 'DELETE FROM sync_base').run();
+    this.baseKeys.clear();
+  }
+
+  /** The end of a full resync: rows of `tables` it did not deliver are gone from the user's view. */
+  sweep(tables: readonly string[], touched: Set<string>): void {
+    for (const table of tables.filter(isReplicatedTable)) {
+      const codec = replicaCodec(table);
+      const pk = q(codec.pk.sql);
+      const stale = `${pk} NOT IN (SELECT pk FROM sync_seen WHERE tbl = '${table}')`;
+      const gone = prepared(this.sqlite, `DELETE FROM ${q(table)} WHERE ${stale} AND ${pk} NOT IN (SELECT pk FROM sync_base WHERE tbl = '${table}')`).run();
+      prepared(this.sqlite, `UPDATE sync_base SET row = NULL WHERE tbl = ? AND row IS NOT NULL AND pk NOT IN (SELECT pk FROM sync_seen WHERE tbl = ?)`).run(table, table);
+      if (gone.changes > 0) touched.add(table);
+    }
+    prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id NOT IN (SELECT id FROM leads)').run();
+    prepared(this.sqlite, 'DELETE FROM sync_seen').run();
+  }
+
+  private writeMatchKeys(lead: Lead, replace = true): void {
+    if (replace) prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id = ?').run(lead.id);
+    const insert = prepared(this.sqlite, 'INSERT OR IGNORE INTO lead_dedupe_keys (key, lead_id) VALUES (?, ?)');
+    for (const k of matchKeys(lead)) insert.run(k, lead.id);
+  }
+}

@@ -1,0 +1,398 @@
+// The desktop's sync engine: pushes the outbox in order, pulls in pages, applies and rebases, and keeps a status.
+import { AppError, ErrorCode } from '../../src-shared/api/errors';
+import type { ErrorBody } from '../../src-shared/api/errors';
+import { PROTOCOL_VERSION, SCHEMA_VERSION, THIS_VERSION, VersionMismatch, versionsCompatible } from '../../src-shared/sync/sync-protocol';
+import type { Adopt, MutationResult, PullPosition, PullResponse, TableChanges } from '../../src-shared/sync/sync-protocol';
+import { REPLICATED_TABLES } from '../../src-shared/sync/replicated-tables';
+import type { ClientCore } from '../core/client-core';
+import { loadActor } from '../core/identity';
+import { createIdGenerator } from '../core/ids';
+import { reconnectDelay } from './poke-socket';
+import { rebase } from './rebase';
+import { ReplicaWriter } from './replica-writer';
+import type { AttachedStore, SyncHooks } from './sync-hooks';
+import type { SyncEvents, SyncPhase, SyncStatus } from './sync-status';
+import { NetworkError, ServerError } from './sync-transport';
+import type { SyncTransport } from './sync-transport';
+import { toSyncMutation } from './outbox';
+
+export interface SyncClientOptions {
+  core: ClientCore;
+  /** The hooks the core was opened with (see openSyncedClient). */
+  hooks: SyncHooks;
+  transport: SyncTransport;
+  clientId: string;
+  clock?: () => number;
+  /** Rows per pull page. */
+  pageLimit?: number;
+  /** Mutations per push request. */
+  pushBatch?: number;
+  /** Rows applied per transaction, so the event loop is never held long. */
+  chunkRows?: number;
+  /** Retry after a failed round: first delay and ceiling (doubling, with jitter). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  random?: () => number;
+  /** Sync after each local write (default true); otherwise only on syncNow and pokes. */
+  syncOnWrite?: boolean;
+  logError?: (message: string, err: unknown) => void;
+}
+
+export interface SyncClient {
+  status(): SyncStatus;
+  on<E extends keyof SyncEvents>(event: E, listener: (payload: SyncEvents[E]) => void): () => void;
+  /** Runs a round now (push, then pull until in step); rejects with what stopped it. */
+  syncNow(): Promise<SyncStatus>;
+  /** Asks for a round soon (a poke, a local write); coalesced with one under way. */
+  requestSync(): void;
+  /** "Work offline": stops syncing until resume(); local writes go on into the outbox. */
+  pause(): void;
+  resume(): void;
+  /** Tells the status whether the poke socket is connected. */
+  setLive(live: boolean): void;
+  close(): Promise<void>;
+}
+
+const MAX_REFUSALS_KEPT = 50;
+const ADOPT_SLICE = 2000;
+const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Splits a page's changes into chunks of about `rows` rows, keeping table order (parents first). */
+export function chunkChanges(changes: readonly TableChanges[], rows: number): TableChanges[][] {
+  const chunks: TableChanges[][] = [];
+  let current: TableChanges[] = [];
+  let size = 0;
+  for (const c of changes) {
+    for (let i = 0; i < Math.max(1, c.rows.length); i += rows) {
+      const part = { ...c, rows: c.rows.slice(i, i + rows), deletes: i === 0 ? c.deletes : [] };
+      current.push(part);
+      size += part.rows.length + part.deletes.length;
+      if (size >= rows) {
+        chunks.push(current);
+        current = [];
+        size = 0;
+      }
+    }
+  }
+  if (current.length > 0 || chunks.length === 0) chunks.push(current);
+  return chunks;
+}
+
+class ReadOnlyStop extends Error {}
+
+export function createSyncClient(o: SyncClientOptions): SyncClient {
+  const { core, hooks, transport } = o;
+  const clock = o.clock ?? Date.now;
+  const newId = createIdGenerator(clock);
+  const pageLimit = o.pageLimit ?? 5000;
+  const pushBatch = o.pushBatch ?? 200;
+  const chunkRows = o.chunkRows ?? 1000;
+  const random = o.random ?? Math.random;
+  const logError = o.logError ?? ((message, err) => console.error(message, err));
+  const store: AttachedStore = hooks.attach(core.store.sqlite);
+  const { state, outbox, capture } = store;
+  const writer = new ReplicaWriter(core.store.sqlite, () => core.identity.userId);
+  const listeners = { status: new Set<(s: SyncStatus) => void>(), refused: new Set<(r: MutationResult) => void>() };
+
+  let phase: SyncPhase = hooks.readOnly ? 'readOnly' : 'idle';
+  let live = false;
+  let paused = false;
+  let closed = false;
+  let pending = outbox.count();
+  let conflicts = 0;
+  let progress: SyncStatus['progress'] = null;
+  let lastError: ErrorBody | null = state.get('lastError') ?? null;
+  // Kept in memory too: status() must answer without touching the store (e.g. from a socket event after close).
+  let lastSyncAt: number | null = state.get('lastSyncAt') ?? null;
+  let refusals = state.get('refusals') ?? [];
+  let versionsChecked = false;
+  let again = false;
+  let running: Promise<void> | null = null;
+  let roundError: unknown = null;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
+
+  /** Reads and writes go through the core's write queue: never inside another job's open transaction. */
+  const inQueue = <T>(fn: () => T | Promise<T>, touched: string[] = []) => core.writes.writeDerived(touched, fn as () => T, { foreignKeys: false });
+
+  function status(): SyncStatus {
+    return {
+      phase, live, pending, lastSyncAt, progress, conflicts, refusals, readOnly: hooks.readOnly, lastError,
+    };
+  }
+  function emit<E extends keyof SyncEvents>(event: E, payload: SyncEvents[E]): void {
+    for (const l of listeners[event] as Set<(p: SyncEvents[E]) => void>) {
+      try {
+        l(payload);
+      } catch (err) {
+        logError(`a sync ${event} listener failed`, err);
+      }
+    }
+  }
+  const changed = () => {
+    if (!closed) emit('status', status());
+  };
+  const setPhase = (p: SyncPhase) => {
+    if (phase === p) return;
+    phase = p;
+    changed();
+  };
+
+  async function enterReadOnly(message: string, details: VersionMismatch | null): Promise<never> {
+    await inQueue(() => state.set('readOnly', { message, details }));
+    hooks.readOnly = message;
+    setPhase('readOnly');
+    throw new ReadOnlyStop(message);
+  }
+
+  async function checkVersions(): Promise<void> {
+    const server = await transport.info();
+    if (!versionsCompatible(server, { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION })) {
+      const tooOld = PROTOCOL_VERSION < server.minProtocolVersion || SCHEMA_VERSION < server.schemaVersion;
+      await enterReadOnly(tooOld ? 'This app is too old for the server: upgrade it to sync again. Your offline changes are kept.' : 'The server is older than this app: sync resumes once it is upgraded. Your offline changes are kept.', { server, client: THIS_VERSION });
+    }
+    if (hooks.readOnly) {
+      await inQueue(() => state.delete('readOnly'));
+      hooks.readOnly = null;
+    }
+    versionsChecked = true;
+  }
+
+  async function pushAll(): Promise<void> {
+    for (;;) {
+      const batch = await inQueue(() => outbox.after(state.get('lastMutationId') ?? 0, pushBatch));
+      if (batch.length === 0) return;
+      const res = await transport.push({ clientId: o.clientId, protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, mutations: batch.map((e) => toSyncMutation(o.clientId, e)) });
+      const known = state.get('lastMutationId') ?? 0;
+      if (res.gap && res.lastMutationId <= known) {
+        // The server expects an id this outbox no longer holds: its record of this client is behind ours.
+        throw new AppError(ErrorCode.CONFLICT, `the server expects mutation ${res.gap.expected} of this device, which it had already confirmed; contact support`);
+      }
+      await inQueue(() => state.set('lastMutationId', res.lastMutationId));
+    }
+  }
+
+  /**
+   * Applies one page in chunks of `chunkRows` rows, each its own transaction with a turn of the event loop between
+   * them. The last chunk of the last page also sweeps a reset, takes in refusals, rebases the pending mutations and
+   * stores the cursor, in one transaction: the UI sees the server's changes and the replayed ones as one change.
+   */
+  async function applyPage(page: PullResponse, sentAdopt: Adopt | null): Promise<MutationResult[]> {
+    const chunks = chunkChanges(page.changes, chunkRows);
+    let refused: MutationResult[] = [];
+    for (let i = 0; i < chunks.length; i++) {
+      const last = i === chunks.length - 1;
+      const touchedList: string[] = [];
+      await inQueue(async () => {
+        const touched = new Set<string>();
+        capture.set(false);
+        writer.loadBaseKeys();
+        if (i === 0 && page.reset) {
+          // A full resync starts: track arrivals in the tables that hold rows now (only they can hold stale ones).
+          core.store.sqlite.prepare('DELETE FROM sync_seen').run();
+          state.set('reset', { tables: REPLICATED_TABLES.filter(hasRows) });
+        }
+        const reset = state.get('reset');
+        const adopt = page.position.reset ? null : emptyAdopt();
+        for (const change of chunks[i]!) writer.apply(change, { touched, resetTables: reset ? new Set(reset.tables) : null, adopt });
+        if (adopt) addAdopt(adopt);
+        if (last && page.hasMore) state.set('pull', { position: page.position });
+        if (last && !page.hasMore) {
+          refused = finishPull(page, reset?.tables ?? null, sentAdopt, touched);
+          await rebase(core.store.sqlite, writer, outbox, capture, { processedThrough: page.lastMutationId, actor: loadActor(core.store, core.identity), newId }, touched);
+          pending = outbox.count();
+          conflicts = countConflicts();
+        }
+        touchedList.push(...touched);
+      }, touchedList);
+      if (!last) await yieldToLoop();
+    }
+    return refused;
+  }
+
+  function hasRows(table: string): boolean {
+    return core.store.sqlite.prepare(`SELECT 1 FROM "${table}" LIMIT 1`).get() !== undefined;
+  }
+
+  const countConflicts = () => (core.store.sqlite.prepare(`SELECT count(*) AS n FROM conflicts WHERE status = 'open'`).get() as { n: number }).n;
+
+  function addAdopt(add: Adopt): void {
+    if (add.leads.length + add.deals.length + add.approval_requests.length === 0) return;
+    const cur = state.get('adopt') ?? emptyAdopt();
+    state.set('adopt', { leads: [...cur.leads, ...add.leads], deals: [...cur.deals, ...add.deals], approval_requests: [...cur.approval_requests, ...add.approval_requests] });
+  }
+
+  /** Inside the last chunk's transaction: the reset's sweep, refusals, adopted parents, and the new cursor. */
+  function finishPull(page: PullResponse, resetTables: string[] | null, sentAdopt: Adopt | null, touched: Set<string>): MutationResult[] {
+    if (resetTables) {
+      writer.sweep(resetTables, touched);
+      state.delete('reset');
+    }
+    const acked = state.get('resultsAcked') ?? 0;
+    const refused = page.results.filter((r) => r.mutationId > acked);
+    if (refused.length > 0) {
+      const now = clock();
+      refusals = [...refusals, ...refused.map((r) => ({ ...r, at: now }))].slice(-MAX_REFUSALS_KEPT);
+      state.set('refusals', refusals);
+    }
+    if (sentAdopt) {
+      const cur = state.get('adopt') ?? emptyAdopt();
+      const minus = (a: string[], b: string[]) => a.filter((x) => !b.includes(x));
+      const rest = { leads: minus(cur.leads, sentAdopt.leads), deals: minus(cur.deals, sentAdopt.deals), approval_requests: minus(cur.approval_requests, sentAdopt.approval_requests) };
+      if (rest.leads.length + rest.deals.length + rest.approval_requests.length > 0) state.set('adopt', rest);
+      else state.delete('adopt');
+    }
+    state.set('resultsAcked', Math.max(acked, page.lastMutationId));
+    state.set('lastMutationId', Math.max(state.get('lastMutationId') ?? 0, page.lastMutationId));
+    if (page.cursor) state.set('cursor', page.cursor);
+    state.delete('pull');
+    lastSyncAt = clock();
+    state.set('lastSyncAt', lastSyncAt);
+    return refused;
+  }
+
+  async function pullAll(): Promise<void> {
+    let position: PullPosition | undefined = state.get('pull')?.position;
+    let adopt: Adopt | null = null;
+    const waiting = state.get('adopt');
+    if (waiting && !position) adopt = { leads: waiting.leads.slice(0, ADOPT_SLICE), deals: waiting.deals.slice(0, ADOPT_SLICE), approval_requests: waiting.approval_requests.slice(0, ADOPT_SLICE) };
+    const sentAdopt = adopt;
+    for (;;) {
+      const page = await transport.pull({
+        clientId: o.clientId, protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, cursor: state.get('cursor') ?? null,
+        ...(position ? { position } : {}), resultsAckedThrough: state.get('resultsAcked') ?? 0, ...(adopt ? { adopt } : {}), limit: pageLimit,
+      });
+      progress = { done: page.position.done, total: page.position.total };
+      changed();
+      const refused = await applyPage(page, page.hasMore ? null : sentAdopt);
+      if (!page.hasMore) {
+        for (const r of refused) emit('refused', r);
+        progress = null;
+        return;
+      }
+      position = page.position;
+      adopt = null;
+    }
+  }
+
+  async function round(): Promise<void> {
+    setPhase('syncing');
+    if (!versionsChecked) await checkVersions();
+    await pushAll();
+    await pullAll();
+    // Parents that arrived new bring their children in follow-up pulls.
+    for (let i = 0; i < 5 && state.get('adopt'); i++) await pullAll();
+  }
+
+  function errorBody(err: unknown): ErrorBody {
+    if (err instanceof ServerError) return err.body;
+    if (err instanceof AppError) return err.toBody();
+    if (err instanceof NetworkError) return { code: ErrorCode.INTERNAL, message: err.message };
+    return { code: ErrorCode.INTERNAL, message: 'sync failed' };
+  }
+
+  async function loop(): Promise<void> {
+    while (again && !paused && !closed) {
+      again = false;
+      roundError = null;
+      try {
+        await round();
+        failures = 0;
+        if (lastError) {
+          lastError = null;
+          await inQueue(() => state.delete('lastError'));
+        }
+        setPhase('idle');
+      } catch (err) {
+        roundError = err;
+        progress = null;
+        if (err instanceof ServerError && err.body.code === ErrorCode.READ_ONLY) {
+          const details = VersionMismatch.safeParse(err.body.details);
+          await enterReadOnly(err.body.message, details.success ? details.data : null).catch(() => {});
+        }
+        if (err instanceof ReadOnlyStop || phase === 'readOnly') return;
+        if (!(err instanceof NetworkError)) logError('sync round failed', err);
+        lastError = errorBody(err);
+        await inQueue(() => state.set('lastError', lastError!)).catch(() => {});
+        setPhase(err instanceof NetworkError ? 'offline' : 'idle');
+        scheduleRetry();
+        return;
+      }
+    }
+  }
+
+  function scheduleRetry(): void {
+    if (retryTimer || closed || paused) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      requestSync();
+    }, reconnectDelay(failures++, o.retryBaseMs ?? 500, o.retryMaxMs ?? 30_000, random));
+    retryTimer.unref();
+  }
+
+  function requestSync(): void {
+    if (closed) return;
+    again = true;
+    if (paused || (phase === 'readOnly' && versionsChecked)) return;
+    running ??= loop().finally(() => {
+      running = null;
+      if (again && !paused && !closed) requestSync();
+    });
+  }
+
+  const syncOnWrite = o.syncOnWrite !== false;
+  hooks.onAppended = () => {
+    pending++;
+    // After the commit: the outbox entry must be visible to the round's first read.
+    setImmediate(() => {
+      changed();
+      if (syncOnWrite) requestSync();
+    });
+  };
+  void inQueue(countConflicts).then((n) => (conflicts = n), () => {});
+
+  return {
+    status,
+    on(event, listener) {
+      const set = listeners[event] as Set<typeof listener>;
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+    async syncNow() {
+      if (paused) throw new AppError(ErrorCode.CONFLICT, 'sync is paused ("work offline"); resume it first');
+      if (phase === 'readOnly') versionsChecked = false;
+      again = true;
+      running ??= loop().finally(() => (running = null));
+      await running;
+      if (roundError) throw roundError;
+      return status();
+    },
+    requestSync,
+    pause() {
+      paused = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      setPhase('paused');
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      setPhase(hooks.readOnly ? 'readOnly' : 'idle');
+      requestSync();
+    },
+    setLive(value) {
+      if (live === value || closed) return;
+      live = value;
+      changed();
+      if (value) requestSync();
+    },
+    async close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      hooks.onAppended = null;
+      await running?.catch(() => {});
+    },
+  };
+}
