@@ -29,6 +29,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
+      // A middle click would open a link in a new window; window.open is denied anyway, this closes the other door.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   guardContents(win.webContents, options.isAppUrl);
