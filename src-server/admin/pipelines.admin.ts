@@ -20,8 +20,13 @@ import { bumpPipeline, checkConfigVersion, editablePipeline, pipelineDetail, pip
 import { countWhere, policyProblems, refsOf, teamProblems } from './tenant-refs';
 import { tenantSettingsOf } from './tenant-settings.admin';
 
-/** A new pipeline's access when none is given: every role sees it and moves deals in it, admins edit it. */
-export const DEFAULT_PIPELINE_ACCESS: PipelineAccess = { viewRoles: ['admin', 'manager', 'rep'], viewTeamIds: [], moveRoles: ['admin', 'manager', 'rep'], editRoles: ['admin'] };
+/** A new pipeline's access when none is given: every role sees it and moves deals in it; admins and its creator's role edit it. */
+export const defaultPipelineAccess = (viewer: Viewer): PipelineAccess => ({
+  viewRoles: ['admin', 'manager', 'rep'],
+  viewTeamIds: [],
+  moveRoles: ['admin', 'manager', 'rep'],
+  editRoles: [...new Set(['admin' as const, viewer.role])],
+});
 
 const EDITABLE = ['name', 'currency', 'transitionMode', 'access', 'position'] as const;
 
@@ -36,7 +41,7 @@ async function accessProblems(w: AdminTx, viewer: Viewer, pipelineId: string, ac
 
 async function createPipeline(w: AdminTx, viewer: Viewer, input: PipelineCreate, newId: () => string): Promise<PipelineDetail> {
   const id = newId();
-  const access = input.access ?? DEFAULT_PIPELINE_ACCESS;
+  const access = input.access ?? defaultPipelineAccess(viewer);
   refuseFields([
     ...(await accessProblems(w, viewer, id, access)),
     ...(await policyProblems(w.tx, w.tenantId, refsOf(input.stages.map((s, i) => [`stages.${i}.approvalPolicyId`, s.approvalPolicyId])))),

@@ -87,7 +87,7 @@ export const PipelineCreate = z.strictObject({
   /** Defaults to the tenant's currency. */
   currency: CurrencyCode.optional(),
   transitionMode: Pipeline.shape.transitionMode.default('any'),
-  /** Defaults to: every role sees it and moves deals, admins edit it. */
+  /** Defaults to: every role sees it and moves deals in it; admins and the creator's role edit it. */
   access: PipelineAccessInput.optional(),
   /** Defaults to after the last pipeline. */
   position: Position.optional(),

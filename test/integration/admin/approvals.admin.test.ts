@@ -143,6 +143,16 @@ forEachDatabase('admin: approval policies and delegations', (env) => {
       expectFields(await a.admin.post('/delegations', body(a)), fields);
     });
 
+    it("answers 404 for another tenant's delegations, and changes nothing", async () => {
+      const theirs = (await b.admin.post('/delegations', { fromUserId: b.manager.userId, toUserId: b.admin.userId, ...window })).body;
+      const digest = await tenantDigest(env(), b.tenantId);
+      expectStatus(await a.admin.get(`/delegations/${theirs.id}`), 404);
+      expectStatus(await a.admin.patch(`/delegations/${theirs.id}`, { endsAt: window.endsAt + 1 }), 404);
+      expectStatus(await a.admin.delete(`/delegations/${theirs.id}`), 404);
+      expect((await a.admin.get('/delegations')).body.items.map((d: { id: string }) => d.id)).not.toContain(theirs.id);
+      expect(await tenantDigest(env(), b.tenantId)).toBe(digest);
+    });
+
     it('changes and deletes a delegation under optimistic concurrency', async () => {
       const created = (await a.admin.post('/delegations', { fromUserId: a.admin.userId, toUserId: a.manager.userId, ...window })).body;
       const moved = await a.admin.patch(`/delegations/${created.id}`, { endsAt: window.endsAt + 86_400_000, expectedVersion: created.version });

@@ -234,6 +234,10 @@ forEachDatabase('admin: pipelines, stages, transition rules', (env) => {
       expectStatus(await c.admin.patch(`/pipelines/${sales!.id}`, { access: { ...sales!.access, editRoles: ['admin', 'manager'] } }), 200);
       expectStatus(await c.manager.patch(`/pipelines/${sales!.id}`, { name: 'Mine now' }), 200);
       expect((await c.manager.get('/pipelines')).body.items.map((p: { id: string }) => p.id)).toEqual([sales!.id]);
+      // A pipeline the manager creates is theirs to edit unless they say otherwise.
+      const own = await c.manager.post('/pipelines', { name: 'Managed' });
+      expectStatus(own, 201);
+      expect(own.body.access.editRoles).toEqual(['admin', 'manager']);
       // An editor cannot lock themself out of what they edit.
       expectFields(await c.manager.patch(`/pipelines/${sales!.id}`, { access: { ...sales!.access, editRoles: ['admin'] } }), ['access']);
       // A pipeline the manager may not see does not exist for them.
