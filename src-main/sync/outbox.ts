@@ -53,6 +53,21 @@ export class Outbox {
     return (prepared(this.sqlite, 'SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   }
 
+  /**
+   * Renumbers every pending entry so the oldest becomes `firstId`, keeping their order, and continues the ids after
+   * them. For a server whose record of this client id does not match this store's (a new device id after a sign-in,
+   * a store restored from an old copy): the pending entries have never been processed under these numbers.
+   */
+  renumberFrom(firstId: number): void {
+    const oldest = (prepared(this.sqlite, 'SELECT min(mutation_id) AS m FROM outbox').get() as { m: number | null }).m;
+    if (oldest === null || oldest === firstId) return;
+    // Through negatives, so no renumbered id meets an old one in the primary key.
+    prepared(this.sqlite, 'UPDATE outbox SET mutation_id = -mutation_id').run();
+    prepared(this.sqlite, 'UPDATE outbox SET mutation_id = -mutation_id + ?').run(firstId - oldest);
+    const newest = (prepared(this.sqlite, 'SELECT max(mutation_id) AS m FROM outbox').get() as { m: number }).m;
+    this.state.set('nextMutationId', newest + 1);
+  }
+
   /** Forgets entries the server has processed (applied or refused). */
   removeThrough(mutationId: number): void {
     prepared(this.sqlite, 'DELETE FROM outbox WHERE mutation_id <= ?').run(mutationId);

@@ -159,17 +159,30 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     versionsChecked = true;
   }
 
+  /** A store that meets a new client id (a new device registration) starts its numbering over with the server. */
+  async function adoptClientId(): Promise<void> {
+    await inQueue(() => {
+      if (state.get('clientId') === o.clientId) return;
+      if (state.get('clientId') !== undefined) {
+        outbox.renumberFrom(1);
+        for (const key of ['lastMutationId', 'resultsAcked'] as const) state.delete(key);
+      }
+      state.set('clientId', o.clientId);
+    });
+  }
+
   async function pushAll(): Promise<void> {
     for (;;) {
       const batch = await inQueue(() => outbox.after(state.get('lastMutationId') ?? 0, pushBatch));
       if (batch.length === 0) return;
       const res = await transport.push({ clientId: o.clientId, protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, mutations: batch.map((e) => toSyncMutation(o.clientId, e)) });
-      const known = state.get('lastMutationId') ?? 0;
-      if (res.gap && res.lastMutationId <= known) {
-        // The server expects an id this outbox no longer holds: its record of this client is behind ours.
-        throw new AppError(ErrorCode.CONFLICT, `the server expects mutation ${res.gap.expected} of this device, which it had already confirmed; contact support`);
-      }
-      await inQueue(() => state.set('lastMutationId', res.lastMutationId));
+      await inQueue(() => {
+        const issued = (state.get('nextMutationId') ?? 1) - 1;
+        // The server's record of this client is behind the outbox (a gap) or ahead of anything this store ever
+        // issued (then it skipped our entries as done): either way, renumber the pending entries to follow it.
+        if (res.gap || res.lastMutationId > issued) outbox.renumberFrom(res.lastMutationId + 1);
+        state.set('lastMutationId', res.lastMutationId);
+      });
     }
   }
 
@@ -278,7 +291,10 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
 
   async function round(): Promise<void> {
     setPhase('syncing');
-    if (!versionsChecked) await checkVersions();
+    if (!versionsChecked) {
+      await checkVersions();
+      await adoptClientId();
+    }
     await pushAll();
     await pullAll();
     // Parents that arrived new bring their children in follow-up pulls.
@@ -362,9 +378,15 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     async syncNow() {
       if (paused) throw new AppError(ErrorCode.CONFLICT, 'sync is paused ("work offline"); resume it first');
       if (phase === 'readOnly') versionsChecked = false;
+      // Let a round under way finish, then run one of our own and report how it went.
+      while (running) await running.catch(() => {});
       again = true;
-      running ??= loop().finally(() => (running = null));
-      await running;
+      const mine = loop();
+      running = mine.finally(() => {
+        running = null;
+        if (again && !paused && !closed) requestSync();
+      });
+      await mine;
       if (roundError) throw roundError;
       return status();
     },

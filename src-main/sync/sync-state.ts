@@ -9,6 +9,8 @@ export interface SyncStateShape {
   cursor: PullCursor;
   /** A pull under way: resumed from here after a restart. */
   pull: { position: PullPosition };
+  /** The device's client id the numbering below belongs to. */
+  clientId: string;
   /** The next mutation id to give; ids are never reused, even after the outbox empties. */
   nextMutationId: number;
   /** Refusals up to this id have been rolled back and reported. */
