@@ -1,11 +1,11 @@
 // Builds the Fastify app over a server context: request ids, error envelope, and every HTTP area.
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ServerContext } from './server-context';
 import { HTTP_AREAS } from './server-areas';
 import type { HttpArea } from './server-areas';
-import { installErrorHandlers } from '../http/error-handler';
+import { installErrorHandlers, toHttpError } from '../http/error-handler';
 
 export interface BuildServerOptions {
   /** The areas to serve; tests may add their own. */
@@ -29,6 +29,12 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
     },
     // Fastify waits for in-flight requests on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
+    // Errors Fastify raises before routing (a malformed URL, say) leave in the same envelope as every other error.
+    frameworkErrors: (err, _request, reply) => {
+      const { status, body } = toHttpError(err);
+      // Typed for the route it never reached; it is a plain reply.
+      void (reply as unknown as FastifyReply).status(status).send({ error: body });
+    },
   });
   app.decorateRequest('auth', null);
   app.addHook('onSend', async (request, reply) => {

@@ -1,4 +1,5 @@
 // Appends an audit entry (actor, before/after) in the same transaction as the change it records.
+import type { AuditAction, EntityType } from '../../src-shared/domain/activities.schema';
 import type { ServerContext } from '../app/server-context';
 import type { AppDb } from '../db/database';
 import { auditLog } from '../db/schema/activities.table';
@@ -6,9 +7,9 @@ import { auditLog } from '../db/schema/activities.table';
 export interface AuditEntry {
   tenantId: string;
   actorId: string | null;
-  entityType: string;
+  entityType: EntityType;
   entityId: string;
-  action: string;
+  action: AuditAction;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   /** The change version of the transaction (from nextVersion). */

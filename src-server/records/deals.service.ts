@@ -64,7 +64,7 @@ export async function patchDeal(ctx: ServerContext, viewer: Viewer, id: string, 
     const version = await nextVersion(tx, row.tenantId);
     const [updated] = await tx.update(deals).set({ ...changes, updatedAt: ctx.clock.now(), version }).where(eq(deals.id, row.id)).returning();
     const diff = changedFields(row, updated!, EDITABLE);
-    await writeAudit(tx, ctx, { tenantId: row.tenantId, actorId: viewer.userId, entityType: 'deal', entityId: row.id, action: 'deal.updated', ...diff, version });
+    await writeAudit(tx, ctx, { tenantId: row.tenantId, actorId: viewer.userId, entityType: 'deal', entityId: row.id, action: 'update', ...diff, version });
     return toRecord(updated!);
   });
 }

@@ -67,7 +67,7 @@ export async function patchLead(ctx: ServerContext, viewer: Viewer, id: string, 
     const version = await nextVersion(tx, row.tenantId);
     const [updated] = await tx.update(leads).set({ ...update, updatedAt: ctx.clock.now(), version }).where(eq(leads.id, row.id)).returning();
     const diff = changedFields(row, updated!, EDITABLE);
-    await writeAudit(tx, ctx, { tenantId: row.tenantId, actorId: viewer.userId, entityType: 'lead', entityId: row.id, action: 'lead.updated', ...diff, version });
+    await writeAudit(tx, ctx, { tenantId: row.tenantId, actorId: viewer.userId, entityType: 'lead', entityId: row.id, action: 'update', ...diff, version });
     return toRecord(updated!);
   });
 }

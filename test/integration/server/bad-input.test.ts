@@ -96,6 +96,12 @@ forEachDatabase('bad input', (env) => {
       }), { numRuns: 100 });
     });
 
+    it('a malformed URL gets a 400 in the usual error envelope', async () => {
+      const res = await request(env().app, 'GET', '/api/v1/leads/%E0%A4%A', { token });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION');
+    });
+
     it('query strings of any text never get a 5xx', async () => {
       await fc.assert(fc.asyncProperty(fc.string({ maxLength: 120 }), fc.constantFrom('/api/v1/leads', '/api/v1/deals', '/api/v1/pipelines'), async (q, path) => {
         const res = await request(env().app, 'GET', `${path}?${encodeURI(q)}`, { token });
