@@ -64,8 +64,11 @@ export function chunkChanges(changes: readonly TableChanges[], rows: number): Ta
   let current: TableChanges[] = [];
   let size = 0;
   for (const c of changes) {
-    for (let i = 0; i < Math.max(1, c.rows.length); i += rows) {
-      const part = { ...c, rows: c.rows.slice(i, i + rows), deletes: i === 0 ? c.deletes : [] };
+    let i = 0;
+    do {
+      const room = Math.max(1, rows - size);
+      const part = { ...c, rows: c.rows.slice(i, i + room), deletes: i === 0 ? c.deletes : [] };
+      i += room;
       current.push(part);
       size += part.rows.length + part.deletes.length;
       if (size >= rows) {
@@ -73,7 +76,7 @@ export function chunkChanges(changes: readonly TableChanges[], rows: number): Ta
         current = [];
         size = 0;
       }
-    }
+    } while (i < c.rows.length);
   }
   if (current.length > 0 || chunks.length === 0) chunks.push(current);
   return chunks;
