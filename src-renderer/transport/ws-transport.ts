@@ -122,7 +122,7 @@ export function createWsTransport(options: WsTransportOptions): Transport {
         for (const text of waiting) ws.send(text);
       });
     };
-    ws.onclose = () => {
+    const dropped = () => {
       if (socket !== ws) return;
       socket = null;
       // Calls in flight may or may not have run; their callers are told, and views reload after reconnecting.
@@ -134,6 +134,12 @@ export function createWsTransport(options: WsTransportOptions): Transport {
       const delay = Math.min(maxDelay, minDelay * 2 ** attempts) * random();
       attempts += 1;
       retryTimer = setTimeout(connect, delay);
+    };
+    ws.onclose = dropped;
+    // Some WebSocket implementations (Node's) report a refused connection with an error and no close event.
+    ws.onerror = () => {
+      dropped();
+      ws.close();
     };
   }
 
