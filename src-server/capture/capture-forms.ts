@@ -56,3 +56,27 @@ export function originAllowed(form: Pick<CaptureForm, 'allowedOrigins'>, origin:
     return false;
   }
 }
+
+/**
+ * Active forms by key, kept for a short time: every post needs its form, and reading it per post would double the
+ * database round trips of a burst. A form changed or deactivated takes effect within `ttlMs`.
+ */
+export class FormCache {
+  private readonly entries = new Map<string, { form: CaptureForm; until: number }>();
+
+  constructor(private readonly db: AppDb, private readonly ttlMs: number, private readonly maxEntries = 1000) {}
+
+  async get(key: string): Promise<CaptureForm | null> {
+    // Wall time, not the server clock: this is about staleness of a cache, not about domain time.
+    const now = performance.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.form;
+    const form = await findActiveForm(this.db, key);
+    this.entries.delete(key);
+    if (form && this.ttlMs > 0) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { form, until: now + this.ttlMs });
+    }
+    return form;
+  }
+}

@@ -11,11 +11,12 @@ import { toHttpError } from '../http/error-handler';
 import { onLeadActivityLogged, onLeadCaptured } from '../jobs/lead-events';
 import { parseFormBody, parseJsonBody } from './capture-body';
 import { honeypotFilled, mapSubmission, submissionKey } from './capture-fields';
-import { findActiveForm, isPossibleFormKey, originAllowed } from './capture-forms';
+import { FormCache, isPossibleFormKey, originAllowed } from './capture-forms';
 import type { CaptureForm } from './capture-forms';
 import { errorPage, thankYouPage } from './capture-pages';
 import { verifyCaptureSignature } from './capture-signature';
 import { CaptureWriter } from './capture-writer';
+import { sqlRunner } from './capture-sql';
 
 export interface RateLimitRule {
   /** Requests allowed per window. */
@@ -34,6 +35,8 @@ export interface CaptureRouteOptions {
   bodyLimit?: number;
   /** Most submissions of one tenant written in one transaction. */
   maxBatch?: number;
+  /** How long a form read from the database is reused (a change to it takes effect within this time). */
+  formCacheMs?: number;
 }
 
 export const CAPTURE_DEFAULTS: Required<CaptureRouteOptions> = {
@@ -42,6 +45,7 @@ export const CAPTURE_DEFAULTS: Required<CaptureRouteOptions> = {
   rateLimitKeys: 10_000,
   bodyLimit: 64 * 1024,
   maxBatch: 200,
+  formCacheMs: 1000,
 };
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
@@ -65,13 +69,14 @@ export function captureArea(options: CaptureRouteOptions = {}): FastifyPluginAsy
   const o = { ...CAPTURE_DEFAULTS, ...options };
   return async (app, { ctx }) => {
     const writer = new CaptureWriter({
-      db: ctx.db,
+      db: sqlRunner(ctx.database),
       now: () => ctx.clock.now(),
       newId: () => ctx.newId(),
       maxBatch: o.maxBatch,
       onError: (err, tenantId) => ctx.log.error({ err, tenantId }, 'capture write failed'),
     });
     app.addHook('onClose', () => writer.whenIdle());
+    const formCache = new FormCache(ctx.db, o.formCacheMs);
 
     await app.register(rateLimit, { global: false });
     const limiter = (rule: RateLimitRule, keyGenerator?: (req: FastifyRequest) => string) =>
@@ -107,7 +112,7 @@ export function captureArea(options: CaptureRouteOptions = {}): FastifyPluginAsy
 
     const activeForm = async (req: FastifyRequest, reply: FastifyReply): Promise<CaptureForm> => {
       reply.header('vary', 'Origin');
-      const form = await findActiveForm(ctx.db, (req.params as { formKey: string }).formKey);
+      const form = await formCache.get((req.params as { formKey: string }).formKey);
       if (!form) throw new AppError(ErrorCode.NOT_FOUND, 'no active form with this key');
       const origin = req.headers.origin;
       if (!originAllowed(form, origin, req.headers.host)) throw new AppError(ErrorCode.FORBIDDEN, 'this form does not accept posts from this origin');
