@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { AppError } from '../src-shared/api/errors';
-import type { AppOutput, Profile } from '../src-shared/api/host.api';
+import type { AppOutput, Profile, SyncStatusOut } from '../src-shared/api/host.api';
 import { createTransport } from './transport/create-transport';
 import type { Transport, TransportStatus } from './transport/transport';
 
@@ -128,6 +128,12 @@ interface WorkspaceProps {
 
 function Workspace({ transport, profile, onSwitch, run }: WorkspaceProps) {
   const [leadCount, setLeadCount] = useState<number | null>(null);
+  const [sync, setSync] = useState<SyncStatusOut | null>(null);
+
+  useEffect(() => {
+    run(async () => setSync(await transport.call('sync.status', {})));
+    return transport.on('sync.status', setSync);
+  }, [transport, run]);
 
   const count = useCallback(async () => {
     const { total } = await transport.call('leads.queue', { limit: 1, withTotal: true });
@@ -150,6 +156,11 @@ function Workspace({ transport, profile, onSwitch, run }: WorkspaceProps) {
       <p>
         Leads: <span data-testid="lead-count">{leadCount ?? '…'}</span>
       </p>
+      {sync && (
+        <p data-testid="sync-status">
+          Sync: <span data-testid="sync-phase">{sync.phase}</span> · pending <span data-testid="sync-pending">{sync.pending}</span>
+        </p>
+      )}
       <button type="button" onClick={() => run(() => transport.call('leads.create', { firstName: 'Sample', lastName: 'Lead', source: 'manual' }))}>
         Add a sample lead
       </button>

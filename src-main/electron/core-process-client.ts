@@ -3,7 +3,7 @@ import { utilityProcess } from 'electron';
 import type { UtilityProcess } from 'electron';
 import { AppError, ErrorCode } from '../../src-shared/api/errors';
 import type { CallResult, HostEvent } from '../../src-shared/api/host-protocol';
-import type { StoredTokens, TokenStore } from '../host/token-store';
+import type { StoredSession, TokenStore } from '../host/token-store';
 import type { CoreInit, FromCore, TokenOp, ToCore } from './core-process-messages';
 
 export interface CoreProcessOptions {
@@ -47,7 +47,7 @@ export function startCoreProcess(options: CoreProcessOptions): CoreProcess {
 
   async function serveTokens(requestId: number, op: TokenOp): Promise<void> {
     try {
-      let tokens: StoredTokens | null = null;
+      let tokens: StoredSession | null = null;
       if (op.op === 'load') tokens = await options.tokens.load(op.profileId);
       else if (op.op === 'save') await options.tokens.save(op.profileId, op.tokens);
       else await options.tokens.remove(op.profileId);

@@ -2,8 +2,7 @@
 import { AppError, ErrorCode } from '../../src-shared/api/errors';
 import { createClientHost } from '../host/client-host';
 import type { ClientHost, HostSession } from '../host/client-host';
-import { attachDefaultSync } from '../host/profile-sync';
-import type { StoredTokens, TokenStore } from '../host/token-store';
+import type { StoredSession, TokenStore } from '../host/token-store';
 import type { FromCore, MessagePortLike, TokenOp, ToCore } from './core-process-messages';
 
 export interface ServeCoreOptions {
@@ -15,7 +14,7 @@ export interface ServeCoreOptions {
 export function serveCoreProcess(port: MessagePortLike<ToCore, FromCore>, options: ServeCoreOptions = {}): void {
   const logError = options.logError ?? ((message: string, err: unknown) => console.error(message, err));
   const sessions = new Map<string, HostSession>();
-  const tokenWaits = new Map<number, { resolve: (t: StoredTokens | null) => void; reject: (err: Error) => void }>();
+  const tokenWaits = new Map<number, { resolve: (t: StoredSession | null) => void; reject: (err: Error) => void }>();
   let host: ClientHost | null = null;
   let nextRequest = 1;
   /** Calls that arrive before init are answered after it. */
@@ -23,7 +22,7 @@ export function serveCoreProcess(port: MessagePortLike<ToCore, FromCore>, option
   const initialized = new Promise<void>((resolve) => (ready = resolve));
 
   const askMain = (op: TokenOp) =>
-    new Promise<StoredTokens | null>((resolve, reject) => {
+    new Promise<StoredSession | null>((resolve, reject) => {
       const requestId = nextRequest++;
       tokenWaits.set(requestId, { resolve, reject });
       port.postMessage({ type: 'tokens', requestId, ...op });
@@ -43,7 +42,6 @@ export function serveCoreProcess(port: MessagePortLike<ToCore, FromCore>, option
           migrationsFolder: message.init.migrationsFolder,
           serverUrl: message.init.serverUrl,
           tokens,
-          attachSync: attachDefaultSync,
           logError,
         });
         ready();

@@ -1,6 +1,6 @@
 // Messages between the main process and the client-core utility process (a trusted channel: both ends are ours).
 import type { CallResult, HostEvent } from '../../src-shared/api/host-protocol';
-import type { StoredTokens } from '../host/token-store';
+import type { StoredSession } from '../host/token-store';
 
 export interface CoreInit {
   /** Profiles and their stores. */
@@ -15,11 +15,11 @@ export type ToCore =
   | { type: 'open'; session: string }
   | { type: 'call'; session: string; id: number; method: string; input: unknown }
   | { type: 'close'; session: string }
-  | { type: 'tokens.reply'; requestId: number; ok: true; tokens: StoredTokens | null }
+  | { type: 'tokens.reply'; requestId: number; ok: true; tokens: StoredSession | null }
   | { type: 'tokens.reply'; requestId: number; ok: false; message: string }
   | { type: 'shutdown' };
 
-export type TokenOp = { op: 'load'; profileId: string } | { op: 'save'; profileId: string; tokens: StoredTokens } | { op: 'remove'; profileId: string };
+export type TokenOp = { op: 'load'; profileId: string } | { op: 'save'; profileId: string; tokens: StoredSession } | { op: 'remove'; profileId: string };
 
 export type FromCore =
   | { type: 'ready' }

@@ -10,14 +10,14 @@ import { HOST_PROTOCOL_VERSION } from '../../src-shared/api/host-protocol';
 import type { CallResult, HostEvent } from '../../src-shared/api/host-protocol';
 import type { SessionResponse } from '../../src-shared/http/auth.http';
 import { openClient } from '../core/client-core';
-import type { ClientCore } from '../core/client-core';
 import { ATTENTION_TABLES, createAttentionTracker } from './attention-tracker';
 import type { AttentionTracker } from './attention-tracker';
+import { openProfileCore } from './profile-core';
+import type { OpenProfileCore, ProfileCore, ProfileSyncControl } from './profile-core';
 import { openProfileRegistry } from './profile-registry';
 import type { StoredProfile } from './profile-registry';
-import type { AttachSync, ProfileSync } from './profile-sync';
 import { serverOrigin, signInToServer } from './server-sign-in';
-import type { TokenStore } from './token-store';
+import type { StoredSession, TokenStore } from './token-store';
 
 export interface ClientHostOptions {
   kind: 'electron' | 'web';
@@ -30,7 +30,8 @@ export interface ClientHostOptions {
   demo?: DemoWorkspace | null;
   /** The client migrations (the packaged app ships its own folder). */
   migrationsFolder?: string;
-  attachSync?: AttachSync;
+  /** Opens a profile's core: by default plain for standalone profiles, synced for server ones. */
+  openCore?: OpenProfileCore;
   clock?: () => number;
   fetch?: typeof fetch;
   logError?: (message: string, err: unknown) => void;
@@ -52,10 +53,8 @@ export interface ClientHost {
 
 interface OpenProfile {
   profile: StoredProfile;
-  core: ClientCore;
+  opened: ProfileCore;
   attention: AttentionTracker;
-  sync: ProfileSync | null;
-  closed: boolean;
 }
 
 interface SessionState {
@@ -74,11 +73,12 @@ const CHANGES_PROFILE: ReadonlySet<string> = new Set(['profiles.open', 'profiles
 
 export function createClientHost(options: ClientHostOptions): ClientHost {
   const { tokens } = options;
+  const openCore = options.openCore ?? openProfileCore;
   const clock = options.clock ?? Date.now;
   const fetchFn = options.fetch ?? fetch;
   const logError = options.logError ?? ((message: string, err: unknown) => console.error(message, err));
   const registry = openProfileRegistry(options.rootDir);
-  const opened = new Map<string, OpenProfile>();
+  const opened = new Map<string, Promise<OpenProfile>>();
   const sessions = new Set<SessionState>();
   let closing: Promise<void> | null = null;
 
@@ -105,61 +105,59 @@ export function createClientHost(options: ClientHostOptions): ClientHost {
     return stored;
   }
 
-  /** Opens the profile's core once; `seed` loads who the user is on a first sign-in, before anything asks. */
-  function openProfile(stored: StoredProfile, seed?: SessionResponse): OpenProfile {
+  /** Opens the profile's core once (concurrent opens share it), synced when it is a server profile. */
+  function openProfile(stored: StoredProfile): Promise<OpenProfile> {
     let open = opened.get(stored.id);
     if (!open) {
-      const core = openClient({
-        dataDir: registry.dataDirOf(stored.id),
-        identity: { tenantId: stored.tenantId, userId: stored.userId },
-        clock,
-        logError,
-        ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
-      });
-      const id = stored.id;
-      const attention = createAttentionTracker(core, (a) => forward(id, 'attention.changed', a), logError);
-      open = { profile: stored, core, attention, sync: null, closed: false };
-      opened.set(id, open);
-      core.on('changed', (change) => {
-        forward(id, 'changed', change);
-        if (change.tables.some((t) => ATTENTION_TABLES.has(t))) attention.refresh();
-      });
+      open = (async () => {
+        const id = stored.id;
+        const session = stored.kind === 'server' ? await tokens.load(id) : null;
+        const core = openCore({
+          profile: stored,
+          clientOptions: {
+            dataDir: registry.dataDirOf(id),
+            identity: { tenantId: stored.tenantId, userId: stored.userId },
+            clock,
+            logError,
+            ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+          },
+          session,
+          saveSession: (s) => tokens.save(id, s),
+          emit: (event, payload) => forward(id, event, payload),
+          logError,
+        });
+        if (session) seedIdentity(core, session);
+        const attention = createAttentionTracker(core.core, (a) => forward(id, 'attention.changed', a), logError);
+        core.core.on('changed', (change) => {
+          forward(id, 'changed', change);
+          if (change.tables.some((t) => ATTENTION_TABLES.has(t))) attention.refresh();
+        });
+        attention.refresh();
+        return { profile: stored, opened: core, attention };
+      })();
+      opened.set(stored.id, open);
+      open.catch(() => opened.delete(stored.id));
     }
-    open.profile = stored;
-    if (seed) {
-      const known = open.core.store.sqlite.prepare('SELECT 1 FROM users WHERE id = ?').get(seed.user.id);
-      // Sync brings the rest; the signed-in user and tenant are enough to act until it does.
-      if (!known) open.core.bootstrap({ tenants: [seed.tenant], users: [seed.user] });
-    }
-    if (!open.attention.current()) open.attention.refresh();
-    return open;
-  }
-
-  async function attachSyncTo(open: OpenProfile): Promise<void> {
-    if (!options.attachSync || open.profile.kind !== 'server' || open.sync) return;
-    if (!(await tokens.load(open.profile.id)) || open.closed || open.sync) return;
-    const id = open.profile.id;
-    open.sync = options.attachSync({
-      profile: await toProfile(open.profile),
-      core: open.core,
-      tokens: { load: () => tokens.load(id), save: (t) => tokens.save(id, t) },
-      emit: (event, payload) => forward(id, event, payload),
-      logError,
+    return open.then((o) => {
+      o.profile = stored;
+      return o;
     });
   }
 
-  async function detachSync(open: OpenProfile): Promise<void> {
-    const sync = open.sync;
-    open.sync = null;
-    if (sync) await sync.close().catch((err: unknown) => logError('closing sync failed', err));
+  /** Until sync brings the rest, the signed-in user and tenant are enough for the core to act. */
+  function seedIdentity(core: ProfileCore, session: SessionResponse): void {
+    const known = core.core.store.sqlite.prepare('SELECT 1 FROM users WHERE id = ?').get(session.user.id);
+    if (!known) core.core.bootstrap({ tenants: [session.tenant], users: [session.user] });
   }
 
-  async function closeProfile(open: OpenProfile): Promise<void> {
-    open.closed = true;
-    opened.delete(open.profile.id);
-    await detachSync(open);
+  async function closeProfile(profileId: string): Promise<void> {
+    const pending = opened.get(profileId);
+    if (!pending) return;
+    opened.delete(profileId);
+    const open = await pending.catch(() => null);
+    if (!open) return;
     await open.attention.idle();
-    await open.core.close();
+    await open.opened.close();
   }
 
   function bind(session: SessionState, open: OpenProfile): void {
@@ -167,6 +165,7 @@ export function createClientHost(options: ClientHostOptions): ClientHost {
     emitTo(session, 'profile.changed', { profileId: open.profile.id });
     const attention = open.attention.current();
     if (attention) emitTo(session, 'attention.changed', { ...attention, fresh: [] });
+    if (open.opened.sync) emitTo(session, 'sync.status', open.opened.sync.status());
   }
 
   function unbindAll(profileId: string): void {
@@ -212,19 +211,15 @@ export function createClientHost(options: ClientHostOptions): ClientHost {
       createdAt: existing?.createdAt ?? now,
       lastOpenedAt: now,
     };
-    await tokens.save(stored.id, {
-      accessToken: session.accessToken,
-      accessTokenExpiresAt: session.accessTokenExpiresAt,
-      refreshToken: session.refreshToken,
-      refreshTokenExpiresAt: session.refreshTokenExpiresAt,
-      clientId: session.clientId,
-    });
+    await tokens.save(stored.id, session);
+    // A new client id (the old device was revoked) means another outbox numbering: reopen the store under it.
+    if (existing && existing.clientId !== session.clientId) await closeProfile(stored.id);
     registry.put(stored);
     return { ...stored, session };
   }
 
   async function signOutOfServer(stored: StoredProfile): Promise<void> {
-    const saved = await tokens.load(stored.id);
+    const saved: StoredSession | null = await tokens.load(stored.id);
     await tokens.remove(stored.id);
     if (!saved || !stored.serverUrl) return;
     // Best effort: ends the session on the server too; offline, the refresh token simply expires there.
@@ -251,7 +246,7 @@ export function createClientHost(options: ClientHostOptions): ClientHost {
       // A fresh store makes its own standalone tenant and admin user; read them back for the profile.
       const core = openClient({ dataDir: registry.dataDirOf(id), clock, logError, ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}) });
       const { tenantId, userId } = core.identity;
-      const user = core.store.sqlite.prepare('SELECT name, email, role FROM users WHERE id = ?').get(userId) as { name: string; email: string; role: Profile['role'] };
+      const user = core.store.sqlite.prepare('SELECT name, role FROM users WHERE id = ?').get(userId) as { name: string; role: Profile['role'] };
       const tenant = core.store.sqlite.prepare('SELECT name FROM tenants WHERE id = ?').get(tenantId) as { name: string };
       await core.close();
       const now = clock();
@@ -260,42 +255,56 @@ export function createClientHost(options: ClientHostOptions): ClientHost {
         role: user.role, clientId: null, createdAt: now, lastOpenedAt: now,
       };
       registry.put(stored);
-      bind(session, openProfile(stored));
+      bind(session, await openProfile(stored));
       return toProfile(stored);
     },
     'profiles.signIn': async (input, session) => {
       const { session: serverSession, ...stored } = await signIn(input);
-      const open = openProfile(stored, serverSession);
-      await attachSyncTo(open);
+      const open = await openProfile(stored);
+      // Already open (signed in again): sync resumes with the new session.
+      open.opened.setSession(serverSession);
+      seedIdentity(open.opened, serverSession);
       bind(session, open);
       return toProfile(stored);
     },
     'profiles.open': async (input, session) => {
       const stored = { ...requireStored(input.id), lastOpenedAt: clock() };
       registry.put(stored);
-      const open = openProfile(stored);
-      await attachSyncTo(open);
-      bind(session, open);
+      bind(session, await openProfile(stored));
       return toProfile(stored);
     },
     'profiles.signOut': async (input) => {
       const stored = requireStored(input.id);
-      const open = opened.get(stored.id);
-      if (open) await detachSync(open);
       await signOutOfServer(stored);
+      const open = opened.get(stored.id);
+      // The store stays open and keeps its outbox; sync waits for the next sign-in.
+      if (open) (await open).opened.setSession(null);
       return toProfile(stored);
     },
     'profiles.remove': async (input) => {
       const stored = requireStored(input.id);
-      const open = opened.get(stored.id);
       unbindAll(stored.id);
-      if (open) await closeProfile(open);
+      await closeProfile(stored.id);
       await signOutOfServer(stored);
       registry.remove(stored.id);
       rmSync(registry.dataDirOf(stored.id), { recursive: true, force: true });
       return { removed: true as const };
     },
+    'sync.status': async (_input, session) => (await currentOf(session)).opened.sync?.status() ?? null,
+    'sync.now': async (_input, session) => syncOf(await currentOf(session)).syncNow(),
+    'sync.setWorkOffline': async (input, session) => syncOf(await currentOf(session)).setWorkOffline(input.offline),
   };
+
+  async function currentOf(session: SessionState): Promise<OpenProfile> {
+    const open = session.profileId ? opened.get(session.profileId) : undefined;
+    if (!open) throw new AppError(ErrorCode.UNAUTHENTICATED, 'no profile is open in this window: sign in, or open or create a profile first');
+    return open;
+  }
+
+  function syncOf(open: OpenProfile): ProfileSyncControl {
+    if (!open.opened.sync) throw new AppError(ErrorCode.VALIDATION, 'this profile works without a server: there is nothing to sync');
+    return open.opened.sync;
+  }
 
   async function dispatch(session: SessionState, method: string, input: unknown): Promise<unknown> {
     if (closing) throw new AppError(ErrorCode.INTERNAL, 'the host is shutting down');
@@ -308,11 +317,9 @@ export function createClientHost(options: ClientHostOptions): ClientHost {
       const handler = handlers[method as keyof HostHandlers] as (input: unknown, s: SessionState) => Promise<unknown>;
       return handler(parsed.data, session);
     }
-    const open = session.profileId ? opened.get(session.profileId) : undefined;
-    if (!open) throw new AppError(ErrorCode.UNAUTHENTICATED, 'no profile is open in this window: sign in, or open or create a profile first');
-    const own = open.sync?.handlers?.[method];
+    const open = await currentOf(session);
     // The core validates again against the same schema; it is given the caller's input, not our parse of it.
-    return own ? own(parsed.data) : open.core.call(method as never, input as never);
+    return open.opened.core.call(method as never, input as never);
   }
 
   return {
@@ -344,7 +351,7 @@ export function createClientHost(options: ClientHostOptions): ClientHost {
     close() {
       closing ??= (async () => {
         sessions.clear();
-        for (const open of [...opened.values()]) await closeProfile(open).catch((err: unknown) => logError('closing a profile failed', err));
+        for (const id of [...opened.keys()]) await closeProfile(id).catch((err: unknown) => logError('closing a profile failed', err));
       })();
       return closing;
     },

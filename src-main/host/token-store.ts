@@ -1,21 +1,15 @@
-// Where a profile's server session (access and refresh tokens) is kept: one file per profile, encrypted when a cipher is given.
+// Where a profile's server session (tokens, user, client id) is kept: one file per profile, encrypted when a cipher is given.
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { Id, Instant } from '../../src-shared/domain/common.schema';
+import { SessionResponse } from '../../src-shared/http/auth.http';
 
-export const StoredTokens = z.object({
-  accessToken: z.string(),
-  accessTokenExpiresAt: Instant,
-  refreshToken: z.string(),
-  refreshTokenExpiresAt: Instant,
-  clientId: Id,
-});
-export type StoredTokens = z.infer<typeof StoredTokens>;
+/** The tenant server's answer to a sign-in or refresh: tokens, the user, the tenant, and the client id. */
+export const StoredSession = SessionResponse;
+export type StoredSession = SessionResponse;
 
 export interface TokenStore {
-  load(profileId: string): Promise<StoredTokens | null>;
-  save(profileId: string, tokens: StoredTokens): Promise<void>;
+  load(profileId: string): Promise<StoredSession | null>;
+  save(profileId: string, session: StoredSession): Promise<void>;
   remove(profileId: string): Promise<void>;
 }
 
@@ -49,14 +43,14 @@ export function createFileTokenStore(dir: string, cipher?: TokenCipher): TokenSt
       }
       try {
         const text = cipher ? cipher.decrypt(raw) : raw.toString('utf8');
-        const parsed = StoredTokens.safeParse(JSON.parse(text));
+        const parsed = StoredSession.safeParse(JSON.parse(text));
         return parsed.success ? parsed.data : null;
       } catch {
         return null;
       }
     },
     async save(profileId, tokens) {
-      const text = JSON.stringify(StoredTokens.parse(tokens));
+      const text = JSON.stringify(StoredSession.parse(tokens));
       const file = fileOf(profileId);
       writeFileSync(file, cipher ? cipher.encrypt(text) : text, { mode: 0o600 });
       chmodSync(file, 0o600);
@@ -69,10 +63,10 @@ export function createFileTokenStore(dir: string, cipher?: TokenCipher): TokenSt
 
 /** Tokens kept for the life of the process only (when no safe place exists, and in tests). */
 export function createMemoryTokenStore(): TokenStore {
-  const tokens = new Map<string, StoredTokens>();
+  const tokens = new Map<string, StoredSession>();
   return {
     load: async (id) => tokens.get(id) ?? null,
-    save: async (id, t) => void tokens.set(id, StoredTokens.parse(t)),
+    save: async (id, t) => void tokens.set(id, StoredSession.parse(t)),
     remove: async (id) => void tokens.delete(id),
   };
 }

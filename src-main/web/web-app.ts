@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { DemoWorkspace } from '../../src-shared/api/host.api';
 import { createClientHost } from '../host/client-host';
 import { demoWorkspace } from '../host/demo-workspace';
-import { attachDefaultSync } from '../host/profile-sync';
-import type { AttachSync } from '../host/profile-sync';
+import type { OpenProfileCore } from '../host/profile-core';
 import { createFileTokenStore } from '../host/token-store';
 import { startEmbeddedServer } from './embedded-server';
 import type { WebConfig } from './web-config';
@@ -21,7 +20,8 @@ export interface WebAppOptions {
   /** Overrides the demo workspace offered on the sign-in screen (by default: offered with the embedded server). */
   demo?: DemoWorkspace | null;
   token?: string;
-  attachSync?: AttachSync;
+  /** Replaces how profiles' cores are opened (tests). */
+  openCore?: OpenProfileCore;
   log?: (line: string) => void;
 }
 
@@ -46,7 +46,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
       tokens: createFileTokenStore(join(config.dataDir, 'tokens')),
       serverUrl: tenant.url,
       demo: options.demo !== undefined ? options.demo : config.serverUrl ? null : demoWorkspace(tenant.url),
-      attachSync: options.attachSync ?? attachDefaultSync,
+      ...(options.openCore ? { openCore: options.openCore } : {}),
       logError: (message, err) => log(`${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
     const web = await startWebServer({ host, rendererDir: options.rendererDir, port: config.port, ...(options.token ? { token: options.token } : {}) }).catch(async (err: unknown) => {

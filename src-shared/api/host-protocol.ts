@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Notification } from '../domain/activities.schema';
 import { ErrorBody } from './errors';
+import { SyncStatusOut } from './host.api';
 import type { AppInput, AppMethodName, AppOutput } from './host.api';
 
 /** 1: calls {id, method, input}; results {ok, output} or {ok: false, error}; events {event, payload}. */
@@ -39,6 +40,8 @@ export const HOST_EVENTS = {
   'attention.changed': Attention,
   /** The window's current profile changed (opened, signed out, removed: then null). */
   'profile.changed': z.object({ profileId: z.string().nullable() }),
+  /** The current profile's sync status changed (phase, pending count, progress, conflicts, refusals). */
+  'sync.status': SyncStatusOut,
   /** Desktop app only: a menu item or its shortcut was used. */
   'menu.command': z.object({ command: MenuCommand }),
 };

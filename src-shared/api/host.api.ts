@@ -5,6 +5,8 @@ import type { InputOf, OutputOf } from './contract';
 import { API } from './api';
 import { RoleName } from '../domain/accounts.schema';
 import { Id, Instant, ShortText } from '../domain/common.schema';
+import { MutationResult } from '../sync/sync-protocol';
+import { ErrorBody } from './errors';
 
 /** A local profile: its own SQLite store, acting as one user of one tenant, standalone or signed in to a server. */
 export const Profile = z.object({
@@ -34,6 +36,22 @@ export const DemoWorkspace = z.object({
   users: z.array(z.object({ email: z.string(), name: z.string(), role: RoleName })),
 });
 export type DemoWorkspace = z.infer<typeof DemoWorkspace>;
+
+/** What a window shows about a signed-in profile's sync (the sync client's status). */
+export const SyncStatusOut = z.object({
+  phase: z.enum(['idle', 'syncing', 'offline', 'paused', 'readOnly']),
+  /** Changes of others arrive in real time. */
+  live: z.boolean(),
+  /** Local changes not yet confirmed by the server. */
+  pending: z.number().int().nonnegative(),
+  lastSyncAt: Instant.nullable(),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
+  conflicts: z.number().int().nonnegative(),
+  refusals: z.array(MutationResult.extend({ at: Instant })),
+  readOnly: z.string().nullable(),
+  lastError: ErrorBody.nullable(),
+});
+export type SyncStatusOut = z.infer<typeof SyncStatusOut>;
 
 const ServerUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// server address' });
 
@@ -65,6 +83,12 @@ export const HOST_API = defineMethods({
   'profiles.signOut': { input: z.object({ id: Id }), output: Profile },
   /** Deletes a profile and its local data. */
   'profiles.remove': { input: z.object({ id: Id }), output: z.object({ removed: z.literal(true) }) },
+  /** The current profile's sync status; null for a standalone profile. */
+  'sync.status': { input: z.object({}), output: SyncStatusOut.nullable() },
+  /** Syncs now (push, then pull until in step); answers with the status after it, failed or not. */
+  'sync.now': { input: z.object({}), output: SyncStatusOut },
+  /** "Work offline": stop syncing (local writes go on into the outbox) or resume. */
+  'sync.setWorkOffline': { input: z.object({ offline: z.boolean() }), output: SyncStatusOut },
 });
 export type HostApi = typeof HOST_API;
 

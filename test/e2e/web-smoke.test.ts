@@ -26,7 +26,7 @@ describe('npm run web in Chromium', () => {
     await page.close();
   });
 
-  it('opens with the token, signs in to the demo workspace and shows the rep, their leads, and a lead added through the WebSocket', async () => {
+  it('opens with the token, signs in to the demo workspace, syncs the rep\'s leads, and pushes a lead added through the WebSocket', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors = pageErrors(page);
@@ -39,12 +39,15 @@ describe('npm run web in Chromium', () => {
 
     await page.getByRole('button', { name: 'Open as Rita Rep (rep)' }).click();
     await expect.poll(() => page.getByTestId('profile').textContent()).toContain('Rita Rep (rep) · Demo Co');
-    await expect.poll(() => page.getByTestId('lead-count').textContent()).toMatch(/^\d+$/);
+    // The first sync brings Rita's leads from the tenant server into her local store.
+    await expect.poll(() => page.getByTestId('sync-phase').textContent(), { timeout: 30_000 }).toBe('idle');
+    await expect.poll(async () => Number(await page.getByTestId('lead-count').textContent()), { timeout: 30_000 }).toBeGreaterThan(0);
     const before = Number(await page.getByTestId('lead-count').textContent());
 
     await page.getByRole('button', { name: 'Add a sample lead' }).click();
-    // The count refreshes from the host's `changed` event, with no reload.
+    // The count refreshes from the host's `changed` event, with no reload; the write is pushed to the server.
     await expect.poll(() => page.getByTestId('lead-count').textContent()).toBe(String(before + 1));
+    await expect.poll(() => page.getByTestId('sync-pending').textContent(), { timeout: 30_000 }).toBe('0');
     await screenshot(page, 'web-workspace');
 
     // A reload is a new WebSocket session: the tab's profile is opened again.

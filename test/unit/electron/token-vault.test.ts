@@ -2,17 +2,22 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { generateDemoDataset } from '../../../src-shared/demo/demo-dataset';
 import { resetElectron, state } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule);
 
 const { createTokenVault } = await import('../../../src-main/electron/token-vault');
 
+const demo = generateDemoDataset({ seed: 1, now: Date.UTC(2026, 0, 1), leads: 0, deals: 0, activities: 0 });
+/** A server session as sign-in returns it. */
 const tokens = {
   accessToken: 'access-secret-123',
   accessTokenExpiresAt: 1_000,
   refreshToken: 'refresh-secret-456-long-enough',
   refreshTokenExpiresAt: 2_000,
+  user: demo.users[2]!,
+  tenant: demo.tenant,
   clientId: '0190a0b0-0000-7000-8000-000000000001',
 };
 
