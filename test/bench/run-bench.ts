@@ -1,7 +1,8 @@
 // `npm run bench`: runs every benchmark group and writes the figures (see bench-harness.ts). Not part of `npm test`.
 import { runBenchmarks, type Benchmark } from './bench-harness';
 import { clientStoreBenchmark } from './client-store.bench';
+import { captureBenchmark } from './capture.bench';
 
-const benchmarks: Benchmark[] = [clientStoreBenchmark];
+const benchmarks: Benchmark[] = [clientStoreBenchmark, captureBenchmark];
 
 await runBenchmarks(benchmarks, process.argv.slice(2));
