@@ -4,8 +4,13 @@ import { sql } from 'drizzle-orm';
 import { forEachDatabase, TEST_EPOCH } from '../../helpers/server-db';
 import { buildServer } from '../../../src-server/app/build-server';
 import { queryRows } from '../../../src-server/db/query-rows';
+import { attachJobSender, detachJobSender } from '../../../src-server/jobs/lead-events';
 import { signCaptureBody } from '../../../src-server/capture/capture-signature';
-import { SUBMISSION_SUBJECT } from '../../../src-server/capture/capture-store';
+import { DEFERRED, SUBMISSION_SUBJECT, writeCaptureBatch } from '../../../src-server/capture/capture-store';
+import type { CaptureWriteEnv, PendingCapture } from '../../../src-server/capture/capture-store';
+import type { CaptureDraft } from '../../../src-server/capture/capture-fields';
+import { sqlRunner } from '../../../src-server/capture/capture-sql';
+import { AppError } from '../../../src-shared/api/errors';
 import { CaptureResponse } from '../../../src-shared/http/capture.http';
 import { captureAreas, countRows, leadsOf, listenOnLoopback, seedForm, seedTenant } from './capture-fixtures';
 
@@ -293,6 +298,73 @@ forEachDatabase('lead capture', (env) => {
     });
   });
 
+  describe('one batch', () => {
+    let n = 0;
+    const pending = (lead: Partial<CaptureDraft['lead']>, idempotencyKey: string | null = null): PendingCapture => {
+      const draft: CaptureDraft = {
+        lead: { firstName: '', lastName: '', email: null, phone: null, companyName: null, title: null, country: null, region: null, source: null, medium: null, campaign: null, referrer: null, formKey: 'no-thanks', ...lead },
+        note: null,
+      };
+      n++;
+      return { tenantId: 'T-flag', formId: 'form-no-thanks', draft, idempotencyKey, requestHash: JSON.stringify(draft), submissionId: `batch-sub-${n}`, leadId: `batch-lead-${n}` };
+    };
+    const write = (items: PendingCapture[], recentNear?: CaptureWriteEnv['recentNear']) =>
+      writeCaptureBatch(sqlRunner(env().ctx.database), 'T-flag', items, { now: TEST_EPOCH, newId: () => `batch-id-${++n}`, recentNear });
+
+    it('defers a submission whose only match is a lead of the same batch, and writes the rest', async () => {
+      const a = pending({ firstName: 'Defer', lastName: 'Person', email: 'defer@initrode.example' });
+      const again = pending({ firstName: 'Defer', lastName: 'Person', email: 'defer@initrode.example' });
+      const other = pending({ lastName: 'Unrelated', email: 'unrelated@initrode.example' });
+      const answers = await write([a, again, other]);
+      expect(answers[0]).toMatchObject({ leadId: a.leadId, outcome: 'created', replayed: false });
+      expect(answers[1]).toBe(DEFERRED);
+      expect(answers[2]).toMatchObject({ leadId: other.leadId, outcome: 'created' });
+      // In the next batch the first lead is in the database, and the deferred one is flagged against it.
+      expect(await write([again])).toEqual([{ leadId: again.leadId, submissionId: again.submissionId, outcome: 'created', replayed: false }]);
+      expect((await leadsOf(db(), 'T-flag')).find((l) => l.id === again.leadId)!.possible_duplicate_of).toBe(a.leadId);
+    });
+
+    it('defers a submission matching a lead another batch in flight is writing', async () => {
+      const probe = pending({ firstName: 'Inflight', lastName: 'Person', email: 'inflight@initrode.example' });
+      const answers = await write([probe], () => [{ id: 'elsewhere', firstName: 'Inflight', lastName: 'Person', email: 'inflight@initrode.example', phone: null, companyName: null }]);
+      expect(answers).toEqual([DEFERRED]);
+      expect((await leadsOf(db(), 'T-flag')).some((l) => l.id === probe.leadId)).toBe(false);
+    });
+
+    it('answers posts of one key in a batch from the first: the same submission replays, another is refused', async () => {
+      const first = pending({ lastName: 'Keyed', email: 'keyed@initrode.example' }, 'batch-key');
+      const same = { ...first, submissionId: 'batch-sub-same', leadId: 'batch-lead-same' };
+      const different = pending({ lastName: 'Other', email: 'other@initrode.example' }, 'batch-key');
+      const answers = await write([first, same, different]);
+      expect(answers[0]).toMatchObject({ leadId: first.leadId, replayed: false });
+      expect(answers[1]).toMatchObject({ leadId: first.leadId, submissionId: first.submissionId, replayed: true });
+      expect(answers[2]).toBeInstanceOf(AppError);
+      expect((answers[2] as AppError).code).toBe('CONFLICT');
+    });
+  });
+
+  describe('hand-over to the background jobs', () => {
+    it('enqueues scoring, distribution and nurturing for a new lead, and rescoring for an attached submission', async () => {
+      const sent: Array<{ queue: string; data: object }> = [];
+      attachJobSender(env().ctx, { send: async (queue, data) => { sent.push({ queue, data }); return null; } });
+      try {
+        const created = CaptureResponse.parse(await (await postJson('attach', { last_name: 'Jobs', email: 'jobs@hooli.example' })).json());
+        expect(sent).toEqual(['lead.rescore', 'lead.distribute', 'lead.nurture'].map((queue) => ({ queue, data: { tenantId: 'T-attach', leadId: created.leadId } })));
+        sent.length = 0;
+        await postJson('attach', { last_name: 'Jobs', email: 'jobs@hooli.example', message: 'again' });
+        expect(sent).toEqual([{ queue: 'lead.rescore', data: { tenantId: 'T-attach', leadId: created.leadId } }]);
+        sent.length = 0;
+        // A retry changes nothing, so it enqueues nothing.
+        await postJson('attach', { last_name: 'Jobs', email: 'jobs@hooli.example' }, { 'idempotency-key': 'jobs-1' });
+        sent.length = 0;
+        await postJson('attach', { last_name: 'Jobs', email: 'jobs@hooli.example' }, { 'idempotency-key': 'jobs-1' });
+        expect(sent).toEqual([]);
+      } finally {
+        detachJobSender(env().ctx);
+      }
+    });
+  });
+
   describe('duplicates on capture', () => {
     const person = { first_name: 'Jon', last_name: 'Jonson', email: 'j.jonson@globex.example', company: 'Globex' };
 
@@ -321,6 +393,17 @@ forEachDatabase('lead capture', (env) => {
       const lead = (await leadsOf(db(), 'T-attach')).find((l) => l.id === first.leadId)!;
       expect(Number(lead.last_activity_at)).toBe(TEST_EPOCH);
       expect(Number(lead.version)).toBe(after.version);
+    });
+
+    it('flags every later post of a new person in a burst, however the posts were batched', async () => {
+      const someone = { first_name: 'Ursula', last_name: 'Burstmann', email: 'u.burstmann@umbrella.example' };
+      const responses = await Promise.all(Array.from({ length: 6 }, (_, i) => postJson('no-thanks', { ...someone, message: `attempt ${i}` })));
+      const ids = new Set(await Promise.all(responses.map(async (r) => CaptureResponse.parse(await r.json()).leadId)));
+      const hers = (await leadsOf(db(), 'T-flag')).filter((l) => ids.has(l.id));
+      expect(hers).toHaveLength(6);
+      // One original; each of the others points at an earlier lead of hers, never at nothing.
+      expect(hers.filter((l) => l.possible_duplicate_of === null)).toHaveLength(1);
+      for (const l of hers) if (l.possible_duplicate_of !== null) expect(ids.has(l.possible_duplicate_of)).toBe(true);
     });
 
     it('attaches within one burst too: concurrent posts of one new person make one lead', async () => {
