@@ -39,9 +39,13 @@ export interface CaptureRouteOptions {
   formCacheMs?: number;
 }
 
+/**
+ * Limits are per server process (in memory): a person filling in a form posts a few times a minute, a busy form a
+ * few a second. A server-side sender posting in bulk from one address needs a higher `perClient`.
+ */
 export const CAPTURE_DEFAULTS: Required<CaptureRouteOptions> = {
-  perForm: { max: 600, windowMs: 60_000 },
-  perClient: { max: 30, windowMs: 60_000 },
+  perForm: { max: 6000, windowMs: 60_000 },
+  perClient: { max: 60, windowMs: 60_000 },
   rateLimitKeys: 10_000,
   bodyLimit: 64 * 1024,
   maxBatch: 200,
