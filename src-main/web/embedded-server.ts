@@ -45,19 +45,21 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       process.off('exit', killOnExit);
       resolve(code);
     }));
-  const started = new Promise<void>((resolve) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      let entry: { level?: number; msg?: string; url?: string };
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return log(`[server] ${line}`);
-      }
-      if (entry.msg === 'started') resolve();
-      // pino levels: 40 warn, 50 error, 60 fatal; the seed announcement (info) is worth showing too.
-      else if ((entry.level ?? 0) >= 40 || entry.msg?.startsWith('seeded the demo tenant')) log(`[server] ${entry.msg ?? line}`);
-    });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let entry: { level?: number; msg?: string };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      return log(`[server] ${line}`);
+    }
+    // pino levels: 40 warn, 50 error, 60 fatal; the seed announcement (info) is worth showing too.
+    if ((entry.level ?? 0) >= 40 || entry.msg?.startsWith('seeded the demo tenant')) log(`[server] ${entry.msg ?? line}`);
   });
+  // Ready when it answers, whatever its LOG_LEVEL lets it say.
+  let waiting = true;
+  const started = (async () => {
+    while (waiting && !(await answersHealth(url))) await new Promise((r) => setTimeout(r, 250));
+  })();
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([
     started.then(() => 'started' as const),
@@ -65,6 +67,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.startTimeoutMs ?? 180_000))),
   ]);
   clearTimeout(timer);
+  waiting = false;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
