@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startE2eSystem } from './harness/e2e-system';
 import type { E2eSystem } from './harness/e2e-system';
-import { launchChromium, pageErrors, screenshot } from './harness/browser';
+import { launchChromium, openApp, screenshot } from './harness/browser';
 
 describe('npm run web in Chromium', () => {
   let system: E2eSystem;
@@ -27,10 +27,7 @@ describe('npm run web in Chromium', () => {
   });
 
   it('opens with the token, signs in to the demo workspace, syncs the rep\'s leads, and pushes a lead added through the WebSocket', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = pageErrors(page);
-    await page.goto(system.openUrl);
+    const { context, page, errors } = await openApp(browser, system);
     // The token was traded for a cookie and dropped from the address bar.
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
     await page.getByTestId('host-status').filter({ hasText: 'connected' }).waitFor();

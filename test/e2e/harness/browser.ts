@@ -2,8 +2,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT_DIR } from './e2e-system';
+import type { E2eSystem } from './e2e-system';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -33,4 +34,23 @@ export function pageErrors(page: Page): string[] {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   return errors;
+}
+
+export interface AppPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions so far. */
+  errors: string[];
+}
+
+/**
+ * Opens the app in a fresh browser context (its own cookies and sessionStorage: another user at another desk),
+ * through the URL with the token, and waits for the WebSocket to connect.
+ */
+export async function openApp(browser: Browser, system: E2eSystem, viewport = { width: 1280, height: 800 }): Promise<AppPage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = pageErrors(page);
+  await page.goto(system.openUrl);
+  return { context, page, errors };
 }
