@@ -1,20 +1,10 @@
 // Activities: logging rescores the lead, tasks complete, timelines list newest first with filters.
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../src-shared/api/errors';
-import { openAs, PIPELINE, snapshotCounts, TestClock, U } from './fixture';
+import { openAs, PIPELINE, refusal, snapshotCounts, TestClock, U } from './fixture';
 import { useTempDirs } from './temp-dir';
 
 const tempDir = useTempDirs();
 const DAY = 86_400_000;
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as AppError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('activities', () => {
   it('logging a call on a lead raises its engagement score and last activity time', async () => {

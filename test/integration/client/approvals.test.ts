@@ -1,21 +1,11 @@
 // Approval-gated moves: requests routed by amount, decided level by level (also by delegates), voided by later edits.
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../src-shared/api/errors';
 import type { ClientCore } from '../../../src-main/core/client-core';
-import { openAs, PIPELINE, POLICY, S, snapshotCounts, T0, TENANT, TestClock, U } from './fixture';
+import { openAs, PIPELINE, POLICY, refusal, S, snapshotCounts, T0, TENANT, TestClock, U } from './fixture';
 import { useTempDirs } from './temp-dir';
 
 const tempDir = useTempDirs();
 const HOUR = 3_600_000;
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as AppError;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** A deal of rep1's in Proposal, asking to go to the gated Negotiation stage. */
 async function gatedMove(rep: ClientCore, amountMinor: number) {

@@ -1,19 +1,9 @@
 // Lead conversion and merge: one transaction each, linking existing records, keeping timelines and history.
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../src-shared/api/errors';
-import { count, openAs, PIPELINE, S, snapshotCounts, T0, TENANT, TestClock, U } from './fixture';
+import { count, openAs, PIPELINE, refusal, S, snapshotCounts, T0, TENANT, TestClock, U } from './fixture';
 import { useTempDirs } from './temp-dir';
 
 const tempDir = useTempDirs();
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as AppError;
-  }
-  throw new Error('expected a refusal');
-}
 
 const existingCompany = { id: 'co-acme', tenantId: TENANT, name: 'ACME Corporation', domain: 'acme.com', ownerId: U.rep1, createdAt: T0, updatedAt: T0 };
 

@@ -1,20 +1,10 @@
 // Deals through the client core: create, edit, move with required fields and stage history, close with reasons, board.
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../src-shared/api/errors';
-import { count, openAs, PIPELINE, REASON, S, snapshotCounts, TestClock, U } from './fixture';
+import { count, openAs, PIPELINE, REASON, refusal, S, snapshotCounts, TestClock, U } from './fixture';
 import { useTempDirs } from './temp-dir';
 
 const tempDir = useTempDirs();
 const DAY = 86_400_000;
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as AppError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('deals', () => {
   it('creates a deal in the first open stage with its first stage-history entry', async () => {

@@ -1,5 +1,6 @@
 // A small tenant for client-core tests: a team with a manager and reps, a gated pipeline, reasons, and a client per user.
 import { join } from 'node:path';
+import type { AppError } from '../../../src-shared/api/errors';
 import type { Role, RoleName, User } from '../../../src-shared/domain/accounts.schema';
 import type { Stage } from '../../../src-shared/domain/deals.schema';
 import { DEFAULT_SCORING_CONFIG } from '../../../src-shared/domain/lead-scoring';
@@ -92,4 +93,14 @@ export function count(client: ClientCore, table: string, where = '1 = 1', ...par
 export function snapshotCounts(client: ClientCore): Record<string, number> {
   const tables = ['leads', 'lead_dedupe_keys', 'companies', 'contacts', 'deals', 'stage_history', 'activities', 'approval_requests', 'approval_events', 'notifications', 'audit_log'];
   return Object.fromEntries(tables.map((t) => [t, count(client, t)]));
+}
+
+/** Awaits a call that must be refused and returns its AppError (fails the test if the call succeeds). */
+export async function refusal(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as AppError;
+  }
+  throw new Error('expected a refusal');
 }

@@ -1,19 +1,9 @@
 // Leads through the client core: create with scoring and duplicate warnings, edit, lifecycle, assignment, audit.
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../src-shared/api/errors';
-import { count, openAs, snapshotCounts, TestClock, U } from './fixture';
+import { count, openAs, refusal, snapshotCounts, TestClock, U } from './fixture';
 import { useTempDirs } from './temp-dir';
 
 const tempDir = useTempDirs();
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as AppError;
-  }
-  throw new Error('expected a refusal');
-}
 
 const ana = { firstName: 'Ana', lastName: 'Schmidt', email: 'ana.schmidt@acme.de', phone: '+49 30 1234567', companyName: 'Acme GmbH', title: 'CEO' };
 
