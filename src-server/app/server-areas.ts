@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from './server-context';
 import { healthRoutes } from '../http/health.routes';
+import { pageRoutes } from '../http/pages.routes';
 import { authRoutes } from '../auth/auth.routes';
 import { leadRoutes } from '../records/leads.routes';
 import { dealRoutes } from '../records/deals.routes';
@@ -37,6 +38,7 @@ export const API_PREFIX = '/api/v1';
 
 export const HTTP_AREAS: readonly HttpArea[] = [
   { name: 'health', prefix: '', plugin: healthRoutes },
+  { name: 'pages', prefix: '', plugin: pageRoutes },
   { name: 'auth', prefix: API_PREFIX, plugin: authRoutes },
   { name: 'leads', prefix: `${API_PREFIX}/leads`, plugin: leadRoutes },
   { name: 'deals', prefix: `${API_PREFIX}/deals`, plugin: dealRoutes },

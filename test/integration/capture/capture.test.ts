@@ -50,6 +50,9 @@ forEachDatabase('lead capture', (env) => {
       }), { ...FORM_HEADERS, referer: 'https://acme.example/pricing' });
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/thanks');
+      // The server's own thank-you page is where the browser lands.
+      const thanks = await fetch(`${base}/thanks`);
+      expect([thanks.status, await thanks.text()]).toEqual([200, expect.stringContaining('Thank you')]);
 
       const lead = (await leadsOf(db(), 'T-flag')).find((l) => l.email === 'anna@acme.example')!;
       expect(lead).toMatchObject({
