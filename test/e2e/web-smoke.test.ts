@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startE2eSystem } from './harness/e2e-system';
 import type { E2eSystem } from './harness/e2e-system';
-import { launchChromium, openApp, screenshot } from './harness/browser';
+import { EVENTUALLY, launchChromium, openApp, screenshot, textOf } from './harness/browser';
 
 describe('npm run web in Chromium', () => {
   let system: E2eSystem;
@@ -35,21 +35,21 @@ describe('npm run web in Chromium', () => {
     await screenshot(page, 'web-sign-in');
 
     await page.getByRole('button', { name: 'Open as Rita Rep (rep)' }).click();
-    await expect.poll(() => page.getByTestId('profile').textContent()).toContain('Rita Rep (rep) · Demo Co');
+    await expect.poll(() => textOf(page, 'profile'), EVENTUALLY).toContain('Rita Rep (rep) · Demo Co');
     // The first sync brings Rita's leads from the tenant server into her local store.
-    await expect.poll(() => page.getByTestId('sync-phase').textContent(), { timeout: 30_000 }).toBe('idle');
-    await expect.poll(async () => Number(await page.getByTestId('lead-count').textContent()), { timeout: 30_000 }).toBeGreaterThan(0);
-    const before = Number(await page.getByTestId('lead-count').textContent());
+    await expect.poll(() => textOf(page, 'sync-phase'), EVENTUALLY).toBe('idle');
+    await expect.poll(async () => Number(await textOf(page, 'lead-count')), EVENTUALLY).toBeGreaterThan(0);
+    const before = Number(await textOf(page, 'lead-count'));
 
     await page.getByRole('button', { name: 'Add a sample lead' }).click();
     // The count refreshes from the host's `changed` event, with no reload; the write is pushed to the server.
-    await expect.poll(() => page.getByTestId('lead-count').textContent()).toBe(String(before + 1));
-    await expect.poll(() => page.getByTestId('sync-pending').textContent(), { timeout: 30_000 }).toBe('0');
+    await expect.poll(() => textOf(page, 'lead-count'), EVENTUALLY).toBe(String(before + 1));
+    await expect.poll(() => textOf(page, 'sync-pending'), EVENTUALLY).toBe('0');
     await screenshot(page, 'web-workspace');
 
     // A reload is a new WebSocket session: the tab's profile is opened again.
     await page.reload();
-    await expect.poll(() => page.getByTestId('profile').textContent()).toContain('Rita Rep');
+    await expect.poll(() => textOf(page, 'profile'), EVENTUALLY).toContain('Rita Rep');
     expect(errors).toEqual([]);
     await context.close();
   });

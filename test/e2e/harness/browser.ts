@@ -54,3 +54,11 @@ export async function openApp(browser: Browser, system: E2eSystem, viewport = { 
   await page.goto(system.openUrl);
   return { context, page, errors };
 }
+
+/** The text of the element with this test id, or null while there is none; never waits long, so it suits expect.poll. */
+export function textOf(page: Page, testId: string): Promise<string | null> {
+  return page.getByTestId(testId).textContent({ timeout: 500 }).catch(() => null);
+}
+
+/** Polling options for what a sync or a server round trip may take on a slow CI machine. */
+export const EVENTUALLY = { timeout: 30_000, interval: 100 } as const;
