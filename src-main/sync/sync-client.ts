@@ -23,6 +23,8 @@ export interface SyncClientOptions {
   transport: SyncTransport;
   clientId: string;
   clock?: () => number;
+  /** Ids for the incidental rows of replayed mutations (default: time-ordered random ids). */
+  newId?: () => string;
   /** Rows per pull page. */
   pageLimit?: number;
   /** Mutations per push request. */
@@ -87,7 +89,7 @@ class ReadOnlyStop extends Error {}
 export function createSyncClient(o: SyncClientOptions): SyncClient {
   const { core, hooks, transport } = o;
   const clock = o.clock ?? Date.now;
-  const newId = createIdGenerator(clock);
+  const newId = o.newId ?? createIdGenerator(clock);
   const pageLimit = o.pageLimit ?? 5000;
   const pushBatch = o.pushBatch ?? 200;
   const chunkRows = o.chunkRows ?? 1000;

@@ -17,6 +17,8 @@ export interface OpenSyncedClientOptions extends Omit<OpenClientOptions, 'onAppl
   transport?: SyncTransport;
   /** Connect the poke WebSocket (default true). */
   live?: boolean;
+  /** Start a round right away (default true); false leaves every round to syncNow/requestSync (the simulation). */
+  start?: boolean;
   sync?: Partial<Omit<SyncClientOptions, 'core' | 'hooks' | 'transport' | 'clientId'>>;
 }
 
@@ -32,7 +34,7 @@ export interface SyncedClient {
  * only through here, so no write can bypass the outbox.
  */
 export function openSyncedClient(options: OpenSyncedClientOptions): SyncedClient {
-  const { serverUrl, auth, transport, live, sync: syncOptions, ...clientOptions } = options;
+  const { serverUrl, auth, transport, live, start, sync: syncOptions, ...clientOptions } = options;
   const hooks = new SyncHooks();
   const core = openClient({ ...clientOptions, onApplied: hooks.onApplied, onBegin: hooks.onBegin });
   hooks.attach(core.store.sqlite);
@@ -47,7 +49,7 @@ export function openSyncedClient(options: OpenSyncedClientOptions): SyncedClient
   if (live !== false) {
     socket = connectPokeSocket({ baseUrl: serverUrl, auth, onPoke: () => sync.requestSync(), onConnected: (c) => sync.setLive(c), ...(syncOptions?.random ? { random: syncOptions.random } : {}) });
   }
-  sync.requestSync();
+  if (start !== false) sync.requestSync();
   return {
     core,
     sync,
