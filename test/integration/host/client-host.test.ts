@@ -71,7 +71,7 @@ describe('profiles', () => {
     const a = window(host);
     const p = await a.ok<{ id: string }>('profiles.createLocal', { name: 'Rita' });
     expect(a.events[0]).toEqual({ event: 'profile.changed', payload: { profileId: p.id } });
-    await expect.poll(() => a.events.find((e) => e.event === 'attention.changed')?.payload).toEqual({ unreadNotifications: 0, pendingApprovals: 0, fresh: [] });
+    await expect.poll(() => a.events.find((e) => e.event === 'attention.changed')?.payload, { timeout: 10_000 }).toEqual({ unreadNotifications: 0, pendingApprovals: 0, fresh: [] });
   });
 
   it('survive the host: a new host lists and opens them with their data', async () => {

@@ -94,7 +94,7 @@ describe('a profile signed in to a tenant server', () => {
     expect(await w.ok('profiles.signOut', { id: profile.id })).toMatchObject({ signedIn: false });
     expect(await tokens.load(profile.id)).toBeNull();
     const { lead } = await w.ok<{ lead: { id: string } }>('leads.create', { firstName: 'Written', lastName: 'Offline' });
-    await expect.poll(async () => (await status(w)).pending).toBe(1);
+    await expect.poll(async () => (await status(w)).pending, { timeout: 10_000 }).toBe(1);
     await signIn(w, 'rep2@demo.test');
     await inStep(w);
     expect(await onServer(profile.id, lead.id)).toBe(200);

@@ -122,7 +122,7 @@ async function open(headers: Record<string, string> = { cookie: cookie() }) {
   const call = async (method: string, input: unknown) => {
     const id = nextId++;
     c.ws.send(JSON.stringify({ type: 'call', id, method, input }));
-    await expect.poll(() => c.frames.some((f) => f.type === 'result' && f.id === id)).toBe(true);
+    await expect.poll(() => c.frames.some((f) => f.type === 'result' && f.id === id), { timeout: 10_000 }).toBe(true);
     return (c.frames.find((f) => f.type === 'result' && f.id === id) as Extract<ServerFrame, { type: 'result' }>).result;
   };
   const events = () => c.frames.filter((f): f is Extract<ServerFrame, { type: 'event' }> => f.type === 'event');
@@ -170,7 +170,7 @@ describe('the WebSocket', () => {
     expect(await a.call('profiles.createLocal', { name: 'A' })).toMatchObject({ ok: true });
     expect(await b.call('profiles.createLocal', { name: 'B' })).toMatchObject({ ok: true });
     expect(await a.call('leads.create', { firstName: 'Ana' })).toMatchObject({ ok: true });
-    await expect.poll(() => a.events().map((e) => e.event)).toContain('changed');
+    await expect.poll(() => a.events().map((e) => e.event), { timeout: 10_000 }).toContain('changed');
     expect(a.events().find((e) => e.event === 'changed')?.payload).toMatchObject({ mutations: ['leads.create'] });
     expect(b.events().map((e) => e.event)).not.toContain('changed');
     a.ws.close();

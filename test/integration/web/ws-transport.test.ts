@@ -68,7 +68,7 @@ describe('the WebSocket transport', () => {
     const tables: string[][] = [];
     const off = t.on('changed', (change) => tables.push(change.tables));
     await t.call('leads.create', { firstName: 'Ana' });
-    await expect.poll(() => tables.length).toBe(1);
+    await expect.poll(() => tables.length, { timeout: 10_000 }).toBe(1);
     off();
     await t.call('leads.create', { firstName: 'Bo' });
     await t.call('profiles.current', {});
@@ -83,7 +83,7 @@ describe('the WebSocket transport', () => {
     await t.call('leads.create', { firstName: 'Ana' });
     const { port, token } = web;
     await web.close();
-    await expect.poll(() => statuses).toContain('closed');
+    await expect.poll(() => statuses, { timeout: 10_000 }).toContain('closed');
     web = await startWebServer({ host, rendererDir, port, token });
     await expect.poll(() => t.status(), { timeout: 5_000 }).toBe('open');
     expect((await t.call('profiles.current', {}))?.id).toBe(profile.id);
@@ -99,6 +99,6 @@ describe('the WebSocket transport', () => {
     const reloaded = transport(storage);
     expect((await reloaded.call('profiles.current', {}))?.id).toBe(profile.id);
     await reloaded.call('profiles.remove', { id: profile.id });
-    await expect.poll(() => storage.map.size).toBe(0);
+    await expect.poll(() => storage.map.size, { timeout: 10_000 }).toBe(0);
   });
 });
