@@ -26,17 +26,23 @@ export interface StaticFile {
 }
 
 export function resolveStaticFile(rootDir: string, pathname: string): StaticFile | null {
-  const root = resolve(rootDir);
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
     return null;
   }
-  if (decoded.includes('\0')) return null;
+  return decoded.includes('\0') ? null : resolveDecoded(resolve(rootDir), decoded);
+}
+
+function resolveDecoded(root: string, decoded: string): StaticFile | null {
   const candidate = resolve(join(root, decoded));
   if (candidate !== root && !candidate.startsWith(root + sep)) return null;
   if (isFile(candidate)) return { path: candidate, type: TYPES[extname(candidate).toLowerCase()] ?? 'application/octet-stream', immutable: candidate.startsWith(join(root, 'assets') + sep) };
+  // The built page links its assets relatively (./assets/…, so Electron can load it too): under a client-side
+  // route such as /leads/42 they are asked for as /leads/assets/…, and are the same files.
+  const nested = decoded.lastIndexOf('/assets/');
+  if (nested > 0) return resolveDecoded(root, decoded.slice(nested));
   // A client-side route (no extension) is the app itself; a missing asset is a 404.
   if (extname(decoded) === '') {
     const index = join(root, 'index.html');

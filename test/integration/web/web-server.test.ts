@@ -90,6 +90,8 @@ describe('pages', () => {
     // A client-side route is the app; a missing asset is not.
     expect((await get('/leads/123', { cookie: cookie() })).body).toContain('<title>FieldCRM</title>');
     expect((await get('/assets/missing.js', { cookie: cookie() })).status).toBe(404);
+    // Under a client-side route the page's relative asset links still find their files.
+    expect((await get('/leads/assets/app-1234.js', { cookie: cookie() })).body).toBe('console.log("app")');
   });
 
   it.each(['/../secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt'])('never serves a file outside the renderer: %s', async (path) => {
