@@ -43,8 +43,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
-  // `npm start` builds better-sqlite3 for Electron and back afterwards; a crashed Electron session can leave it behind.
-  if (message.includes('NODE_MODULE_VERSION')) process.stderr.write('better-sqlite3 is built for Electron: run `npm rebuild better-sqlite3` (or `npm run poststart`)\n');
   process.stderr.write(`npm run web could not start: ${message}\n`);
   process.exit(1);
 });
