@@ -138,6 +138,8 @@ export function createWsTransport(options: WsTransportOptions): Transport {
     ws.onclose = dropped;
     // Some WebSocket implementations (Node's) report a refused connection with an error and no close event.
     ws.onerror = () => {
+      // Closing a socket that never opened fires another error in Node's WebSocket: detach first, or it recurses.
+      ws.onerror = null;
       dropped();
       ws.close();
     };
