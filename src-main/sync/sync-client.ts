@@ -15,6 +15,7 @@ import type { SyncEvents, SyncPhase, SyncStatus } from './sync-status';
 import { NetworkError, ServerError } from './sync-transport';
 import type { SyncTransport } from './sync-transport';
 import { toSyncMutation } from './outbox';
+import { startWalCheckpointer } from './wal-checkpointer';
 
 export interface SyncClientOptions {
   core: ClientCore;
@@ -29,12 +30,16 @@ export interface SyncClientOptions {
   pageLimit?: number;
   /** Mutations per push request. */
   pushBatch?: number;
-  /** Rows applied per transaction, so the event loop is never held long. */
+  /** Rows applied per slice; a transaction takes slices until its time budget is spent. */
   chunkRows?: number;
+  /** Milliseconds a transaction of a pull's apply may run before it commits and yields the event loop. */
+  applyBudgetMs?: number;
   /** Retry after a failed round: first delay and ceiling (doubling, with jitter). */
   retryBaseMs?: number;
   retryMaxMs?: number;
   random?: () => number;
+  /** Checkpoint the store's WAL from a worker thread (default true; see wal-checkpointer.ts). */
+  walCheckpointer?: boolean;
   /** Sync after each local write (default true); otherwise only on syncNow and pokes. */
   syncOnWrite?: boolean;
   logError?: (message: string, err: unknown) => void;
@@ -90,14 +95,16 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   const { core, hooks, transport } = o;
   const clock = o.clock ?? Date.now;
   const newId = o.newId ?? createIdGenerator(clock);
-  const pageLimit = o.pageLimit ?? 5000;
+  const pageLimit = o.pageLimit ?? 2000;
   const pushBatch = o.pushBatch ?? 200;
-  const chunkRows = o.chunkRows ?? 1000;
+  const chunkRows = o.chunkRows ?? 50;
+  const applyBudgetMs = o.applyBudgetMs ?? 20;
   const random = o.random ?? Math.random;
   const logError = o.logError ?? ((message, err) => console.error(message, err));
   const store: AttachedStore = hooks.attach(core.store.sqlite);
   const { state, outbox, capture } = store;
   const writer = new ReplicaWriter(core.store.sqlite, () => core.identity.userId);
+  const checkpointer = o.walCheckpointer === false ? null : startWalCheckpointer(core.store.sqlite, core.store.path);
   const listeners = { status: new Set<(s: SyncStatus) => void>(), refused: new Set<(r: MutationResult) => void>() };
 
   let phase: SyncPhase = hooks.readOnly ? 'readOnly' : 'idle';
@@ -192,29 +199,36 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   }
 
   /**
-   * Applies one page in chunks of `chunkRows` rows, each its own transaction with a turn of the event loop between
-   * them. The last chunk of the last page also sweeps a reset, takes in refusals, rebases the pending mutations and
-   * stores the cursor, in one transaction: the UI sees the server's changes and the replayed ones as one change.
+   * Applies one page in transactions of at most `applyBudgetMs` each (slices of `chunkRows` rows, parents first),
+   * with a turn of the event loop between them. The last transaction of the last page also sweeps a reset, takes in
+   * refusals, rebases the pending mutations and stores the cursor: the UI sees the server's changes and the
+   * replayed ones as one change.
    */
   async function applyPage(page: PullResponse, sentAdopt: Adopt | null): Promise<MutationResult[]> {
-    const chunks = chunkChanges(page.changes, chunkRows);
+    const slices = chunkChanges(page.changes, chunkRows);
+    let next = 0;
     let refused: MutationResult[] = [];
-    for (let i = 0; i < chunks.length; i++) {
-      const last = i === chunks.length - 1;
+    for (let first = true; next < slices.length || first; first = false) {
       const touchedList: string[] = [];
       await inQueue(async () => {
         const touched = new Set<string>();
+        const deadline = performance.now() + applyBudgetMs;
         capture.set(false);
         writer.loadBaseKeys();
-        if (i === 0 && page.reset) {
+        if (first && page.reset) {
           // A full resync starts: track arrivals in the tables that hold rows now (only they can hold stale ones).
           core.store.sqlite.prepare('DELETE FROM sync_seen').run();
           state.set('reset', { tables: REPLICATED_TABLES.filter(hasRows) });
         }
         const reset = state.get('reset');
+        const resetTables = reset ? new Set(reset.tables) : null;
         const adopt = page.position.reset ? null : emptyAdopt();
-        for (const change of chunks[i]!) writer.apply(change, { touched, resetTables: reset ? new Set(reset.tables) : null, adopt });
+        do {
+          for (const change of slices[next] ?? []) writer.apply(change, { touched, resetTables, adopt });
+          next++;
+        } while (next < slices.length && performance.now() < deadline);
         if (adopt) addAdopt(adopt);
+        const last = next >= slices.length;
         if (last && page.hasMore) state.set('pull', { position: page.position });
         if (last && !page.hasMore) {
           refused = finishPull(page, reset?.tables ?? null, sentAdopt, touched);
@@ -224,7 +238,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
         }
         touchedList.push(...touched);
       }, touchedList);
-      if (!last) await yieldToLoop();
+      if (next < slices.length) await yieldToLoop();
     }
     return refused;
   }
@@ -283,6 +297,8 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       });
       progress = { done: page.position.done, total: page.position.total };
       changed();
+      // Parsing a page took a while: let timers and input run before applying it.
+      await yieldToLoop();
       const refused = await applyPage(page, page.hasMore ? null : sentAdopt);
       if (!page.hasMore) {
         for (const r of refused) emit('refused', r);
@@ -420,6 +436,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       retryTimer = null;
       hooks.onAppended = null;
       await running?.catch(() => {});
+      await checkpointer?.stop();
     },
   };
 }

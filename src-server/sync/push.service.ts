@@ -10,7 +10,8 @@ import type { ServerContext } from '../app/server-context';
 import type { RequestAuth } from '../auth/authenticate';
 import type { AppDb } from '../db/database';
 import { mutationResults, syncClients } from '../db/schema/sync.table';
-import { nextVersion } from '../db/tenant-version';
+import { queryRows } from '../db/query-rows';
+import { tenantVersions } from '../db/schema/auth.table';
 import { publishHubEvent } from '../notifications/notification-hub';
 import { mergeStep } from './merge-step';
 import { PgMutationTx } from './pg-mutation-tx';
@@ -59,60 +60,87 @@ function parse(m: SyncMutation): { mutator: Mutator; args: unknown } {
   return { mutator, args: parsed.data };
 }
 
-/** One mutation in one transaction: its effects (or its refusal) and the client's new last id commit together. */
-async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation): Promise<Applied> {
-  return ctx.db.transaction(async (tx): Promise<Applied> => {
-    // Taken first: it serializes the tenant's writers, so the progress check and every read below are current.
-    const version = await nextVersion(tx, auth.user.tenantId);
-    const [client] = await tx.select({ last: syncClients.lastMutationId }).from(syncClients).where(eq(syncClients.clientId, m.clientId)).for('update');
-    const last = client?.last ?? 0;
-    if (m.mutationId <= last) return { kind: 'skipped' };
-    if (m.mutationId !== last + 1) return { kind: 'gap', expected: last + 1 };
-    const env: MutatorEnv = { actor: auth.viewer, now: ctx.clock.now(), newId: () => ctx.newId() };
-    const mtx = new PgMutationTx(tx, env, version);
-    let outcome: Applied;
-    try {
-      // A savepoint: a refusal undoes the mutation's writes but keeps the transaction for the result.
-      await tx.transaction(async (sp) => {
-        const spx = new PgMutationTx(sp, env, version);
-        const { mutator, args } = parse(m);
-        const merged = await mergeStep(sp, spx, env, mutator, m, args);
-        const deleted = merged.conflicts.filter((c) => c.kind === 'deleted');
-        try {
-          if (merged.args !== null) await mutator.run(spx, merged.args, env);
-        } catch (err) {
-          // The record was deleted on the server: keep the conflict record while the mutation is refused.
-          if (deleted.length > 0 && err instanceof AppError && err.code === ErrorCode.NOT_FOUND) throw new DeletedConflict(err, deleted);
-          throw err;
-        }
-        for (const c of merged.conflicts) await spx.insert('conflicts', c);
-        for (const c of merged.conflicts) {
-          for (const userId of new Set([c.clientUserId, c.serverUserId].filter((u): u is string => u !== null))) {
-            await spx.insert('notifications', {
-              id: env.newId(), tenantId: env.actor.tenantId, userId, kind: 'conflict', title: `Conflicting change of ${c.entityType} ${c.field}`.slice(0, 200),
-              body: `Kept the server's value; the offline change is in the conflict record.`, entityType: c.entityType, entityId: c.entityId, readAt: null, createdAt: env.now,
-            });
-          }
-        }
+/** The mutation refused after it had written: its transaction is rolled back and the refusal recorded in a new one. */
+class RefusedAfterWrites extends Error {
+  constructor(readonly refusal: unknown, readonly conflicts: Conflict[]) {
+    super('refused after writing');
+  }
+}
+
+async function takeVersion(tx: AppDb, tenantId: string, clientId: string): Promise<{ version: number; last: number }> {
+  // The version is taken first (as nextVersion does): it serializes the tenant's writers, so the client's progress,
+  // read in the same round trip, and every read after it are current.
+  const [row] = await queryRows<{ version: string; last: string | null }>(tx, sql`
+    WITH v AS (
+      INSERT INTO ${tenantVersions} (tenant_id, version) VALUES (${tenantId}, 1)
+      ON CONFLICT (tenant_id) DO UPDATE SET version = ${tenantVersions}.version + 1 RETURNING version
+    )
+    SELECT v.version::text AS version, (SELECT last_mutation_id::text FROM ${syncClients} WHERE client_id = ${clientId}) AS last FROM v`);
+  return { version: Number(row!.version), last: Number(row!.last ?? 0) };
+}
+
+async function writeConflicts(mtx: PgMutationTx, env: MutatorEnv, conflicts: readonly Conflict[]): Promise<void> {
+  for (const c of conflicts) {
+    await mtx.insert('conflicts', c);
+    for (const userId of new Set([c.clientUserId, c.serverUserId].filter((u): u is string => u !== null))) {
+      await mtx.insert('notifications', {
+        id: env.newId(), tenantId: env.actor.tenantId, userId, kind: 'conflict', title: `Conflicting change of ${c.entityType} ${c.field || 'record'}`.slice(0, 200),
+        body: c.kind === 'deleted' ? 'The record was deleted while you edited it offline.' : `Kept the server's value; the offline change is in the conflict record.`,
+        entityType: c.entityType, entityId: c.entityId, readAt: null, createdAt: env.now,
       });
-      outcome = { kind: 'applied', version };
-    } catch (err) {
-      if (isTransient(err)) throw err;
-      if (err instanceof DeletedConflict) {
-        for (const c of err.conflicts) await mtx.insert('conflicts', c);
-      }
-      const error = refusalOf(ctx, m, err instanceof DeletedConflict ? err.cause : err);
+    }
+  }
+}
+
+/**
+ * One mutation in one transaction: its effects, or its refusal, commit together with the client's new last id.
+ * Mutators check before they write, so a refusal usually comes with nothing written and is recorded in the same
+ * transaction; one that had written already is rolled back and recorded in a second transaction (no savepoint
+ * round trips for every mutation).
+ */
+async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation): Promise<Applied> {
+  const env: MutatorEnv = { actor: auth.viewer, now: ctx.clock.now(), newId: () => ctx.newId() };
+  const finish = async (tx: AppDb, mtx: PgMutationTx, version: number, refusal: unknown, conflicts: readonly Conflict[]): Promise<Applied> => {
+    await writeConflicts(mtx, env, conflicts);
+    let outcome: Applied = { kind: 'applied', version };
+    if (refusal !== null) {
+      const error = refusalOf(ctx, m, refusal);
       await recordRefusal(tx, mtx, env, m, error);
       outcome = { kind: 'refused', version, error };
     }
     await tx.update(syncClients).set({ lastMutationId: m.mutationId, updatedAt: env.now }).where(eq(syncClients.clientId, m.clientId));
     return outcome;
-  });
-}
-
-class DeletedConflict extends Error {
-  constructor(override readonly cause: AppError, readonly conflicts: Conflict[]) {
-    super(cause.message);
+  };
+  try {
+    return await ctx.db.transaction(async (tx): Promise<Applied> => {
+      const { version, last } = await takeVersion(tx, auth.user.tenantId, m.clientId);
+      if (m.mutationId <= last) return { kind: 'skipped' };
+      if (m.mutationId !== last + 1) return { kind: 'gap', expected: last + 1 };
+      const mtx = new PgMutationTx(tx, env, version);
+      let deleted: Conflict[] = [];
+      try {
+        const { mutator, args } = parse(m);
+        const merged = await mergeStep(tx, mtx, env, mutator, m, args);
+        deleted = merged.conflicts.filter((c) => c.kind === 'deleted');
+        if (merged.args !== null) await mutator.run(mtx, merged.args, env);
+        return await finish(tx, mtx, version, null, merged.conflicts);
+      } catch (err) {
+        if (isTransient(err)) throw err;
+        // A database error leaves the transaction unusable; writes already made must be undone.
+        if (mtx.touched.size > 0 || !(err instanceof AppError)) throw new RefusedAfterWrites(err, deleted);
+        // An edit of a record deleted on the server keeps its conflict record while it is refused.
+        return finish(tx, mtx, version, err, err.code === ErrorCode.NOT_FOUND ? deleted : []);
+      }
+    });
+  } catch (err) {
+    if (!(err instanceof RefusedAfterWrites)) throw err;
+    return ctx.db.transaction(async (tx): Promise<Applied> => {
+      const { version, last } = await takeVersion(tx, auth.user.tenantId, m.clientId);
+      if (m.mutationId <= last) return { kind: 'skipped' };
+      if (m.mutationId !== last + 1) return { kind: 'gap', expected: last + 1 };
+      const refusal = err.refusal;
+      return finish(tx, new PgMutationTx(tx, env, version), version, refusal, refusal instanceof AppError && refusal.code === ErrorCode.NOT_FOUND ? err.conflicts : []);
+    });
   }
 }
 

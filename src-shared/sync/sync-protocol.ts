@@ -92,6 +92,8 @@ export const PullPosition = z.object({
   scope: z.string().max(200),
   /** The pull is a full resync (the replica drops, at its end, whatever it did not send). */
   reset: z.boolean(),
+  /** The tables (by index) that have rows in the window; the others are not read at all. */
+  tables: z.array(z.number().int().min(0)).max(100),
 });
 export type PullPosition = z.infer<typeof PullPosition>;
 
@@ -132,7 +134,8 @@ export type ParsedPullRequest = z.output<typeof PullRequest>;
 export const TableChanges = z.object({
   table: z.string().min(1).max(64),
   fields: z.array(z.string().max(64)).max(100),
-  rows: z.array(z.array(z.unknown())),
+  /** Each row an array; its values are checked as they are written (a cell-by-cell schema would cost a first sync dearly). */
+  rows: z.array(z.custom<unknown[]>((v) => Array.isArray(v), 'expected a row as an array of values')),
   deletes: z.array(z.string().max(200)),
 });
 export type TableChanges = z.infer<typeof TableChanges>;
