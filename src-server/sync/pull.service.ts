@@ -1,5 +1,5 @@
 // POST /sync/pull: the changes of a version window the user may see, paged table by table, with view exits as deletes.
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { AppError, ErrorCode } from '../../src-shared/api/errors';
 import type { ErrorBody } from '../../src-shared/api/errors';
@@ -14,7 +14,7 @@ import { mutationResults, syncClients, syncHorizons, syncTombstones } from '../d
 import { queryRows } from '../db/query-rows';
 import { currentVersion } from '../db/tenant-version';
 import { forgetResults } from './push.service';
-import { pgTableOf } from './pg-tables';
+import { pgTableOf, selectRows } from './pg-tables';
 import { requireCompatible } from './sync-versions';
 import { contextFor, loadViewerView } from './visibility-loader';
 import type { ViewerView } from './visibility-loader';
@@ -78,10 +78,7 @@ async function readPage(tx: AppDb, tenantId: string, start: PullPosition, limit:
   while (room > 0 && position.table < TOMBSTONE_PHASE) {
     const table = REPLICATED_TABLES[position.table]!;
     const info = pgTableOf(table);
-    const rows = await tx.select().from(info.table)
-      .where(and(windowOf(table, tenantId, position.since, position.target), position.afterId ? gt(info.pk, position.afterId) : undefined))
-      .orderBy(asc(info.pk))
-      .limit(room);
+    const rows = await selectRows(tx, table, and(windowOf(table, tenantId, position.since, position.target), position.afterId ? gt(info.pk, position.afterId) : undefined)!, sql`ORDER BY ${info.pk} LIMIT ${room}`);
     if (rows.length > 0) {
       batches.push({ table, rows });
       position.afterId = String((rows[rows.length - 1] as Row)[table === 'scoring_configs' ? 'tenantId' : 'id']);
@@ -121,9 +118,9 @@ async function adoptedChildren(tx: AppDb, tenantId: string, adopt: Adopt): Promi
     for (const link of CHILDREN[parent]) {
       const info = pgTableOf(link.table);
       const col = info.columns[link.field]!;
-      const rows: Row[] = await tx.select().from(info.table).where(and(
-        eq(info.tenant, tenantId), inArray(col, ids), link.entityType ? eq(info.columns['entityType']!, link.entityType) : undefined,
-      ));
+      const rows = await selectRows(tx, link.table, and(
+        eq(info.tenant, tenantId), sql`${col} = ANY(${sql.param(ids)}::text[])`, link.entityType ? eq(info.columns['entityType']!, link.entityType) : undefined,
+      )!);
       if (rows.length === 0) continue;
       out.push({ table: link.table, rows });
       // A deal's approval requests bring their own events and history.
