@@ -2,7 +2,8 @@
 import { runBenchmarks, type Benchmark } from './bench-harness';
 import { clientStoreBenchmark } from './client-store.bench';
 import { captureBenchmark } from './capture.bench';
+import { syncBenchmark } from './sync.bench';
 
-const benchmarks: Benchmark[] = [clientStoreBenchmark, captureBenchmark];
+const benchmarks: Benchmark[] = [clientStoreBenchmark, captureBenchmark, syncBenchmark];
 
 await runBenchmarks(benchmarks, process.argv.slice(2));
