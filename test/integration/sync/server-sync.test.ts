@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { PROTOCOL_VERSION } from '../../../src-shared/sync/sync-protocol';
 import { forEachDatabase } from '../../helpers/server-db';
+import { compactTombstones } from '../../../src-server/sync/sync-compaction';
 import { request } from '../server/api-client';
 import { MapReplica, mutation, pullPage, push, syncTenant } from './sync-fixtures';
 
@@ -137,5 +138,19 @@ forEachDatabase('sync pull', (env) => {
     expect(rep1.ids('leads').length).toBeGreaterThan(before);
     expect(rep1.ids('leads')).toHaveLength(t.seeded.dataset.leads.filter((l) => !l.archived).length);
   });
-});
 
+  it('sends a replica whose cursor is older than the compacted horizon a full reset, without the forgotten delete', async () => {
+    const t = await syncTenant(env(), 9204, 'pull-horizon');
+    const { app } = env();
+    const rep1 = new MapReplica();
+    await rep1.sync(app, t.rep1);
+    const [winner, loser] = t.seeded.dataset.leads.filter((l) => l.ownerId === t.rep1.userId && !l.archived && l.status !== 'CONVERTED');
+    await push(app, t.admin, [mutation(t.admin, 1, 'leads.merge', { winnerId: winner!.id, loserId: loser!.id })]);
+    // The tombstone of the merged-away lead is compacted before rep 1 pulls again.
+    expect(await compactTombstones(env().ctx.db, env().clock.now() + 1, env().clock.now())).toBeGreaterThan(0);
+    const pages = await rep1.sync(app, t.rep1);
+    expect(pages[0]!.reset).toBe(true);
+    expect(rep1.row('leads', loser!.id)).toBeUndefined();
+    expect(rep1.row('leads', winner!.id)).toBeDefined();
+  });
+});
