@@ -20,7 +20,7 @@ export type DuplicateMatchOut = z.infer<typeof DuplicateMatchOut>;
 export const LeadQueueRow = Lead.pick({
   id: true, firstName: true, lastName: true, email: true, phone: true, companyName: true, title: true, country: true,
   source: true, status: true, score: true, ownerId: true, teamId: true, possibleDuplicateOf: true, lastActivityAt: true,
-  createdAt: true, updatedAt: true,
+  createdAt: true, updatedAt: true, scoreFactors: true,
 });
 export type LeadQueueRow = z.infer<typeof LeadQueueRow>;
 

@@ -7,6 +7,7 @@ import { activitiesHandlers } from './activities.handlers';
 import { approvalsHandlers } from './approvals.handlers';
 import { auditHandlers, notificationsHandlers } from './audit.handlers';
 import { dealsHandlers, pipelinesHandlers } from './deals.handlers';
+import { directoryHandlers } from './directory.handlers';
 import { leadsHandlers } from './leads.handlers';
 import { conflictsHandlers } from '../../sync/conflicts.handlers';
 
@@ -27,7 +28,7 @@ function mergeHandlers(...maps: object[]): Record<string, AnyHandler> {
 }
 
 /** Typed so that a handler missing from the map, or with the wrong signature, fails to compile. */
-const DOMAINS = [leadsHandlers, dealsHandlers, pipelinesHandlers, activitiesHandlers, approvalsHandlers, auditHandlers, notificationsHandlers, conflictsHandlers] as const;
-const _typed: HandlerMap<Api, CoreContext> = Object.assign({}, ...DOMAINS) as typeof leadsHandlers & typeof dealsHandlers & typeof pipelinesHandlers & typeof activitiesHandlers & typeof approvalsHandlers & typeof auditHandlers & typeof notificationsHandlers & typeof conflictsHandlers;
+const DOMAINS = [leadsHandlers, dealsHandlers, pipelinesHandlers, activitiesHandlers, approvalsHandlers, auditHandlers, notificationsHandlers, directoryHandlers, conflictsHandlers] as const;
+const _typed: HandlerMap<Api, CoreContext> = Object.assign({}, ...DOMAINS) as typeof leadsHandlers & typeof dealsHandlers & typeof pipelinesHandlers & typeof activitiesHandlers & typeof approvalsHandlers & typeof auditHandlers & typeof notificationsHandlers & typeof directoryHandlers & typeof conflictsHandlers;
 
 export const HANDLERS = mergeHandlers(...DOMAINS) as Record<keyof typeof _typed, AnyHandler>;

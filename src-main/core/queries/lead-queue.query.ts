@@ -11,7 +11,7 @@ const ROW_COLUMNS: [keyof LeadQueueRow, string][] = [
   ['id', 'id'], ['firstName', 'first_name'], ['lastName', 'last_name'], ['email', 'email'], ['phone', 'phone'],
   ['companyName', 'company_name'], ['title', 'title'], ['country', 'country'], ['source', 'source'], ['status', 'status'],
   ['score', 'score'], ['ownerId', 'owner_id'], ['teamId', 'team_id'], ['possibleDuplicateOf', 'possible_duplicate_of'],
-  ['lastActivityAt', 'last_activity_at'], ['createdAt', 'created_at'], ['updatedAt', 'updated_at'],
+  ['lastActivityAt', 'last_activity_at'], ['createdAt', 'created_at'], ['updatedAt', 'updated_at'], ['scoreFactors', 'score_factors'],
 ];
 const SELECT_LIST = ROW_COLUMNS.map(([, c]) => c).join(', ');
 
@@ -95,7 +95,8 @@ export function leadQueue(ctx: CoreContext, q: Input): { rows: LeadQueueRow[]; t
   const from = q.search ? 'leads NOT INDEXED' : 'leads';
   const sql = `SELECT ${SELECT_LIST} FROM ${from} WHERE ${pageWhere} ORDER BY ${cols.map((c) => `${c} ${dir}`).join(', ')} LIMIT ? OFFSET ?`;
   const raw = preparedRaw(ctx.store.sqlite, sql).all(...params, ...(cursor?.after ?? []), q.limit, q.offset ?? 0) as unknown[][];
-  const rows = raw.map((r) => Object.fromEntries(ROW_COLUMNS.map(([key], i) => [key, r[i]])) as LeadQueueRow);
+  const factorsAt = ROW_COLUMNS.length - 1;
+  const rows = raw.map((r) => Object.fromEntries(ROW_COLUMNS.map(([key], i) => [key, i === factorsAt ? JSON.parse(r[i] as string) : r[i]])) as LeadQueueRow);
   let nextCursor: string | null = null;
   const last = rows[rows.length - 1];
   if (rows.length === q.limit && last) {
