@@ -4,11 +4,13 @@ import type pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDb, Database } from '../db/database';
+import { PokeThrottle } from './poke-throttle';
 
 /**
  * The one NOTIFY channel. A trigger on `notifications` (see drizzle/server) publishes every inserted row on it, so a
  * notification written by any code path, in any process, reaches the sockets of its user once its transaction
- * commits, and never when it rolls back.
+ * commits, and never when it rolls back. A trigger on `tenant_versions` publishes a poke for every new change
+ * version the same way, so every committed change (capture, job, admin write, push) pokes the tenant's desktops.
  */
 export const HUB_CHANNEL = 'crm_events';
 
@@ -40,6 +42,8 @@ export async function publishHubEvent(db: AppDb, event: HubEvent): Promise<void>
 
 class Listeners {
   private readonly set = new Set<HubListener>();
+  // Pokes go out through the throttle: a tenant's burst of commits becomes a few pokes, not one per commit.
+  private readonly pokes = new PokeThrottle((tenantId, version) => this.dispatch({ type: 'poke', tenantId, version }));
   constructor(private readonly log: HubLog) {}
 
   add(listener: HubListener): () => void {
@@ -55,6 +59,15 @@ class Listeners {
       this.log.warn({ err, payload: payload.slice(0, 200) }, 'ignoring a malformed hub event');
       return;
     }
+    if (event.type === 'poke') this.pokes.poke(event.tenantId, event.version);
+    else this.dispatch(event);
+  }
+
+  close(): void {
+    this.pokes.close();
+  }
+
+  private dispatch(event: HubEvent): void {
     for (const listener of this.set) {
       try {
         listener(event);
@@ -79,6 +92,7 @@ export async function createPgliteHub(pglite: PGlite, log: HubLog): Promise<Noti
     async close() {
       if (closed) return;
       closed = true;
+      listeners.close();
       if (!pglite.closed) await unlisten();
     },
   };
@@ -155,6 +169,7 @@ export async function createPostgresHub(pool: pg.Pool, log: HubLog, options: Pos
     publish: publishHubEvent,
     async close() {
       closed = true;
+      listeners.close();
       if (retryTimer) clearTimeout(retryTimer);
       const c = client;
       if (c) {
