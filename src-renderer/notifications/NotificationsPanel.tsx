@@ -49,17 +49,18 @@ export function NotificationsPanel() {
   return (
     <section aria-label="Notifications" className="notifications-panel" data-testid="notifications-panel">
       <div className="panel-head">
-        <h2>
-          Notifications <span className="muted" data-testid="notifications-unread">{unread > 0 ? `${unread} unread` : ''}</span>
-        </h2>
-        <span>
-          <button type="button" onClick={markAll} disabled={unread === 0}>
-            Mark all read
-          </button>{' '}
-          <button type="button" className="link" aria-label="Close notifications" onClick={() => appState().togglePanel('notifications')}>
-            Close
-          </button>
+        <h2>Notifications</h2>
+        <button type="button" className="link" aria-label="Close notifications" onClick={() => appState().togglePanel('notifications')}>
+          Close
+        </button>
+      </div>
+      <div className="notifications-bar">
+        <span className="muted" data-testid="notifications-unread">
+          {unread > 0 ? `${unread} unread` : 'All read'}
         </span>
+        <button type="button" onClick={markAll} disabled={unread === 0}>
+          Mark all read
+        </button>
       </div>
       {data === undefined ? (
         <p className="muted">Loading…</p>

@@ -1,5 +1,6 @@
 // The sync status that is always visible: online/offline/syncing with progress, pending changes, last sync, conflicts.
 import { useApp } from '../state/app-store';
+import { issuesText } from './sync-format';
 
 const PHASE_LABEL = { idle: 'online', syncing: 'syncing', offline: 'offline', paused: 'working offline', readOnly: 'read-only' } as const;
 
@@ -31,7 +32,7 @@ export function SyncBar({ onOpen }: { onOpen: () => void }) {
       {conflicts + refusals.length > 0 && (
         <span className="warn" data-testid="sync-issues">
           {' '}
-          · {conflicts} conflicts, {refusals.length} refused
+          · {issuesText(conflicts, refusals.length)}
         </span>
       )}
       <span className="muted"> · last sync {lastSyncAt ? new Date(lastSyncAt).toLocaleTimeString() : 'never'}</span>

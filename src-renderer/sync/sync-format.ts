@@ -56,3 +56,11 @@ export function formatAgo(at: number, now: number, locale?: string): string {
   if (ago < 2 * DAY) return 'yesterday';
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
 }
+
+/** What needs the user in the sync bar: "1 conflict", "2 conflicts, 1 refused change"; "" when nothing does. */
+export function issuesText(conflicts: number, refused: number): string {
+  const parts: string[] = [];
+  if (conflicts > 0) parts.push(`${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'}`);
+  if (refused > 0) parts.push(`${refused} refused ${refused === 1 ? 'change' : 'changes'}`);
+  return parts.join(', ');
+}

@@ -1,6 +1,6 @@
 // The sync status in plain words: what each phase means for the user's changes, counts, progress and times.
 import { describe, expect, it } from 'vitest';
-import { formatAgo, pendingText, phaseExplanation, progressText } from '../../../src-renderer/sync/sync-format';
+import { formatAgo, issuesText, pendingText, phaseExplanation, progressText } from '../../../src-renderer/sync/sync-format';
 
 describe('phaseExplanation', () => {
   it.each<[Parameters<typeof phaseExplanation>[0], string]>([
@@ -55,5 +55,17 @@ describe('formatAgo', () => {
 
   it('gives the date and time for anything older than two days', () => {
     expect(formatAgo(now - 3 * 86_400_000, now, 'en-US')).toMatch(/^Mar 7, 2025, \d{1,2}:00\s[AP]M$/);
+  });
+});
+
+describe('issuesText', () => {
+  it.each<[number, number, string]>([
+    [0, 0, ''],
+    [1, 0, '1 conflict'],
+    [2, 0, '2 conflicts'],
+    [0, 1, '1 refused change'],
+    [3, 2, '3 conflicts, 2 refused changes'],
+  ])('%d conflicts, %d refused → %j', (conflicts, refused, expected) => {
+    expect(issuesText(conflicts, refused)).toBe(expected);
   });
 });
