@@ -1,4 +1,57 @@
-// Placeholder until this screen lands (being built now).
+// The lead detail screen: header with score and source, inline-edited fields, lifecycle, conversion, duplicates, timeline, history.
+import { useState } from 'react';
+import type { Lead } from '../../src-shared/domain/leads.schema';
+import { useQuery } from '../hooks/useQuery';
+import { appState } from '../state/app-store';
+import { ActivityTimeline } from './ActivityTimeline';
+import { AuditHistory } from './AuditHistory';
+import { ConversionWizard } from './ConversionWizard';
+import { ConvertedSummary } from './ConvertedSummary';
+import { DuplicatesCard } from './DuplicatesCard';
+import { LeadFieldsCard } from './LeadFieldsCard';
+import { LeadHeader } from './LeadHeader';
+import { LifecycleActions } from './LifecycleActions';
+import './lead-detail.css';
+
+/** The newer of the read and the last write's answer, so a save shows at once rather than after the re-read. */
+function newest(read: Lead | undefined, written: Lead | null): Lead | undefined {
+  if (!written || written.id !== read?.id) return read ?? written ?? undefined;
+  return written.updatedAt > read.updatedAt ? written : read;
+}
+
 export function LeadDetail({ id }: { id: string }) {
-  return <section aria-label="Lead">Lead {id}</section>;
+  const query = useQuery('leads.get', { id }, ['leads']);
+  const [written, setWritten] = useState<Lead | null>(null);
+  const [converting, setConverting] = useState(false);
+  const lead = newest(query.data, written);
+
+  if (!lead) {
+    return (
+      <section aria-label="Lead" className="lead-detail">
+        <button type="button" className="link" onClick={() => appState().navigate({ name: 'leads' })}>
+          ← Back to the lead queue
+        </button>
+        <p className="muted">{query.loading ? 'Loading the lead…' : 'This lead is not in your store (merged away, or no longer visible to you).'}</p>
+      </section>
+    );
+  }
+
+  return (
+    <section aria-label="Lead" className="lead-detail" data-testid="lead-detail" data-lead-id={lead.id}>
+      <LeadHeader lead={lead} />
+      <div className="ld-columns">
+        <div className="ld-column">
+          {lead.status === 'CONVERTED' && <ConvertedSummary lead={lead} />}
+          <LifecycleActions lead={lead} onSaved={setWritten} onConvert={() => setConverting(true)} />
+          {converting && <ConversionWizard lead={lead} onClose={() => setConverting(false)} />}
+          <LeadFieldsCard lead={lead} onSaved={setWritten} />
+          <DuplicatesCard lead={lead} />
+        </div>
+        <div className="ld-column">
+          <ActivityTimeline leadId={lead.id} />
+          <AuditHistory leadId={lead.id} />
+        </div>
+      </div>
+    </section>
+  );
 }
