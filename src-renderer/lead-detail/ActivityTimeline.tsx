@@ -61,7 +61,7 @@ function LogForm({ leadId }: { leadId: string }) {
         ))}
       </div>
       <label>
-        {isTask ? 'Task' : 'Subject'}
+        {isTask ? 'What to do' : 'Subject'}
         <input value={subject} aria-invalid={errors.subject ? true : undefined} onChange={(e) => setSubject(e.target.value)} placeholder={isTask ? 'Send the proposal' : 'Intro call'} />
         {errors.subject && <span className="field-error" data-testid="error-subject">{errors.subject}</span>}
       </label>
@@ -96,7 +96,7 @@ function TimelineItem({ activity }: { activity: Activity }) {
     api().call('activities.complete', { id: activity.id, done: !done }).catch((err: unknown) => setError(messageOf(err)));
   };
   return (
-    <li className={`ld-activity${isTask && done ? ' ld-done' : ''}`} data-testid="activity" data-kind={activity.kind}>
+    <li className={`ld-activity${isTask && done ? ' ld-done' : ''}`} data-testid="activity" data-kind={activity.kind} data-done={isTask ? String(done) : undefined}>
       <span className={`ld-kind ld-kind-${activity.kind}`}>{activity.kind}</span>
       <div>
         <div>

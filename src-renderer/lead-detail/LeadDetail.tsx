@@ -1,5 +1,5 @@
 // The lead detail screen: header with score and source, inline-edited fields, lifecycle, conversion, duplicates, timeline, history.
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { Lead } from '../../src-shared/domain/leads.schema';
 import { useQuery } from '../hooks/useQuery';
 import { appState } from '../state/app-store';
@@ -13,17 +13,21 @@ import { LeadHeader } from './LeadHeader';
 import { LifecycleActions } from './LifecycleActions';
 import './lead-detail.css';
 
-/** The newer of the read and the last write's answer, so a save shows at once rather than after the re-read. */
-function newest(read: Lead | undefined, written: Lead | null): Lead | undefined {
-  if (!written || written.id !== read?.id) return read ?? written ?? undefined;
-  return written.updatedAt > read.updatedAt ? written : read;
+/** A write's answer, and the read it was newer than. */
+interface Written {
+  lead: Lead;
+  over: Lead | undefined;
 }
 
 export function LeadDetail({ id }: { id: string }) {
   const query = useQuery('leads.get', { id }, ['leads']);
-  const [written, setWritten] = useState<Lead | null>(null);
+  const [written, setWritten] = useState<Written | null>(null);
   const [converting, setConverting] = useState(false);
-  const lead = newest(query.data, written);
+  // A save shows at once; the next read replaces it, so a write the server later refuses (and sync rolls back) does not linger.
+  const read = useRef(query.data);
+  read.current = query.data;
+  const onSaved = useCallback((lead: Lead) => setWritten({ lead, over: read.current }), []);
+  const lead = written && written.over === query.data ? written.lead : query.data;
 
   if (!lead) {
     return (
@@ -42,9 +46,9 @@ export function LeadDetail({ id }: { id: string }) {
       <div className="ld-columns">
         <div className="ld-column">
           {lead.status === 'CONVERTED' && <ConvertedSummary lead={lead} />}
-          <LifecycleActions lead={lead} onSaved={setWritten} onConvert={() => setConverting(true)} />
+          <LifecycleActions lead={lead} onSaved={onSaved} onConvert={() => setConverting(true)} />
           {converting && <ConversionWizard lead={lead} onClose={() => setConverting(false)} />}
-          <LeadFieldsCard lead={lead} onSaved={setWritten} />
+          <LeadFieldsCard lead={lead} onSaved={onSaved} />
           <DuplicatesCard lead={lead} />
         </div>
         <div className="ld-column">

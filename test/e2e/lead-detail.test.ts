@@ -90,6 +90,12 @@ describe('lead detail in Chromium', () => {
     await page.getByRole('form', { name: 'Log an activity' }).getByLabel('Subject').fill('Intro call about the spring order');
     await page.getByRole('button', { name: 'Log call' }).click();
     await expect.poll(() => page.getByTestId('activity-subject').first().textContent(), EVENTUALLY).toBe('Intro call about the spring order');
+    // Add a task and tick it off.
+    await page.getByRole('radio', { name: 'Task' }).check();
+    await page.getByRole('form', { name: 'Log an activity' }).getByLabel('What to do').fill('Send the proposal');
+    await page.getByRole('button', { name: 'Add task' }).click();
+    await page.getByRole('button', { name: 'Complete “Send the proposal”' }).click();
+    await expect.poll(() => page.locator('[data-testid="activity"][data-kind="task"]').getAttribute('data-done'), EVENTUALLY).toBe('true');
 
     // Merge the duplicate: the preview shows the phone coming from the other lead and lets the title be picked.
     await expect.poll(() => page.getByTestId('duplicate').count(), EVENTUALLY).toBe(1);
