@@ -36,6 +36,8 @@ export function App() {
         }
       }),
     ];
+    // The socket may have opened before this subscription: take its status now.
+    setAppState({ hostStatus: transport.status() });
     reload();
     return () => offs.forEach((off) => off());
   }, []);
