@@ -16,6 +16,8 @@ export const DIRECTORY_API = defineMethods({
     input: z.object({ text: z.string().trim().max(200).default(''), limit: z.number().int().min(1).max(100).default(20) }),
     output: z.array(Company),
   },
+  'companies.get': { input: z.object({ id: Id }), output: Company },
+  'contacts.get': { input: z.object({ id: Id }), output: Contact },
   /** What converting this lead would link: the company and contact 'auto' would pick, and why. */
   'leads.conversionPreview': {
     input: z.object({ leadId: Id }),

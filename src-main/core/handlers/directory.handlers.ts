@@ -16,6 +16,8 @@ export const directoryHandlers: HandlerMap<typeof DIRECTORY_API, CoreContext> = 
     const like = `%${likeEscape(input.text)}%`;
     return readEntities(ctx, 'companies', `name LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\'`, [like, like], `ORDER BY name, id LIMIT ${input.limit}`);
   },
+  'companies.get': (input, ctx) => mustRead(ctx, 'companies', input.id, 'company'),
+  'contacts.get': (input, ctx) => mustRead(ctx, 'contacts', input.id, 'contact'),
   'leads.conversionPreview'(input, ctx) {
     const lead = mustRead(ctx, 'leads', input.leadId, 'lead');
     const contacts = lead.email ? readEntities(ctx, 'contacts', 'lower(email) = ?', [lead.email.toLowerCase()]) : [];

@@ -35,6 +35,9 @@ describe('directory', () => {
     });
     const { lead: known } = await client.call('leads.create', { lastName: 'Berg', email: 'Bo@acme.com' });
     expect(await client.call('leads.conversionPreview', { leadId: known.id })).toMatchObject({ company: { company: { id: 'co-1' }, matchedBy: 'domain' }, contact: { id: 'ct-1' } });
+    expect(await client.call('companies.get', { id: 'co-1' })).toMatchObject({ name: 'ACME Corporation' });
+    expect(await client.call('contacts.get', { id: 'ct-1' })).toMatchObject({ email: 'bo@acme.com' });
+    await expect(client.call('companies.get', { id: 'co-nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const { lead: byName } = await client.call('leads.create', { lastName: 'Ng', email: 'ng@gmail.com', companyName: 'Acme Corporation Inc.' });
     expect(await client.call('leads.conversionPreview', { leadId: byName.id })).toMatchObject({ company: { matchedBy: 'name' }, contact: null });
     const { lead: unknown } = await client.call('leads.create', { lastName: 'Li', companyName: 'Initech' });
