@@ -13,11 +13,18 @@ export interface QueryState<T> {
  * `tables`: the store tables the answer depends on; a `changed` event naming one of them re-runs the query.
  * The input is compared by value, so an inline object literal does not re-run it every render.
  */
-export function useQuery<N extends AppMethodName>(method: N, input: AppInput<N> | null, tables: readonly string[]): QueryState<AppOutput<N>> {
+export function useQuery<N extends AppMethodName>(
+  method: N,
+  input: AppInput<N> | null,
+  tables: readonly string[],
+  /** `quiet`: a failure leaves `data` undefined without a message (e.g. a record the user may not see). */
+  options: { quiet?: boolean } = {},
+): QueryState<AppOutput<N>> {
   const [data, setData] = useState<AppOutput<N>>();
   const [loading, setLoading] = useState(input !== null);
   const key = input === null ? null : JSON.stringify(input);
   const seq = useRef(0);
+  const quiet = options.quiet ?? false;
 
   const run = useCallback(() => {
     if (key === null) return;
@@ -26,9 +33,13 @@ export function useQuery<N extends AppMethodName>(method: N, input: AppInput<N> 
     api()
       .call(method, JSON.parse(key) as AppInput<N>)
       .then((out) => mine === seq.current && setData(out))
-      .catch((err: unknown) => mine === seq.current && appState().report(err))
+      .catch((err: unknown) => {
+        if (mine !== seq.current) return;
+        if (quiet) setData(undefined);
+        else appState().report(err);
+      })
       .finally(() => mine === seq.current && setLoading(false));
-  }, [method, key]);
+  }, [method, key, quiet]);
 
   useEffect(run, [run]);
   useChanged(tables, run);
