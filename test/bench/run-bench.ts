@@ -3,7 +3,8 @@ import { runBenchmarks, type Benchmark } from './bench-harness';
 import { clientStoreBenchmark } from './client-store.bench';
 import { captureBenchmark } from './capture.bench';
 import { syncBenchmark } from './sync.bench';
+import { rendererBenchmark } from './renderer.bench';
 
-const benchmarks: Benchmark[] = [clientStoreBenchmark, captureBenchmark, syncBenchmark];
+const benchmarks: Benchmark[] = [clientStoreBenchmark, captureBenchmark, syncBenchmark, rendererBenchmark];
 
 await runBenchmarks(benchmarks, process.argv.slice(2));
