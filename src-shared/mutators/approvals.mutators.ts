@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../api/errors';
 import { canDecide } from '../domain/approval-levels';
+import type { ApprovalRequest } from '../domain/approvals.schema';
+import type { Refusal } from '../domain/result';
 import { Id } from '../domain/common.schema';
 import { bindingMatches, dealMoveBinding, moveDeal } from '../domain/deal-stage-machine';
 import { mustGet } from './access';
@@ -9,6 +11,7 @@ import { addEvent, approverFor } from './approval-steps';
 import { DealMovePatchArgs } from './deal-args';
 import { moveOrRequest } from './deals.mutators';
 import { defineMutator } from './mutator';
+import type { MutationTx } from './mutation-tx';
 import { notify } from './notify';
 import { loadPipelineConfig } from './pipeline-config';
 import { applyMove } from './stage-history-step';
@@ -19,13 +22,25 @@ export const approvalsRequest = defineMutator({
   run: (tx, a, env) => moveOrRequest(tx, env, { id: a.dealId, toStageId: a.toStageId, ...(a.patch ? { patch: a.patch } : {}), approvalRequestId: a.id }, true),
 });
 
+/**
+ * Why a decision cannot be taken, in the words its maker needs. A decision made offline may reach the server after
+ * the deadline job reassigned the request: the generic "only X may decide" would not say what happened.
+ */
+async function decideRefusal(tx: MutationTx, request: ApprovalRequest, refusal: Refusal): Promise<AppError> {
+  if (refusal.code !== ErrorCode.FORBIDDEN || request.approverId === null) return AppError.fromRefusal(refusal);
+  const events = await tx.find('approval_events', { requestId: request.id, step: request.currentStep });
+  if (!events.some((e) => e.kind === 'reassigned' || e.kind === 'escalated')) return AppError.fromRefusal(refusal);
+  const approver = await tx.get('users', request.approverId);
+  return new AppError(ErrorCode.FORBIDDEN, `this approval was escalated to ${approver?.name ?? request.approverId} after its deadline passed; only they or their delegate can decide it now, so your decision was not applied`, undefined, { approverId: request.approverId, escalated: true });
+}
+
 export const approvalsDecide = defineMutator({
   name: 'approvals.decide',
   args: z.object({ requestId: Id, decision: z.enum(['approve', 'reject']), comment: z.string().trim().max(2000).optional() }),
   async run(tx, a, env) {
     const request = await mustGet(tx, 'approval_requests', a.requestId, 'approval request');
     const allowed = canDecide(request, env.actor.userId, await tx.find('delegations', {}), env.now);
-    if (!allowed.ok) throw AppError.fromRefusal(allowed.refusal);
+    if (!allowed.ok) throw await decideRefusal(tx, request, allowed.refusal);
     const deal = await mustGet(tx, 'deals', request.dealId, 'deal');
     if (!bindingMatches(request.binding, dealMoveBinding(deal, request.binding.targetStageId))) {
       throw new AppError(ErrorCode.STALE_APPROVAL, 'the deal changed since this approval was requested', undefined, { requestId: request.id });
