@@ -37,14 +37,16 @@ function windowOf(table: ReplicatedTable, tenantId: string, since: number, targe
  * windows of incremental pulls). Tombstones count only when the pull is incremental.
  */
 async function countWindow(tx: AppDb, tenantId: string, since: number, target: number, reset: boolean): Promise<number[]> {
-  const parts = REPLICATED_TABLES.map((table) => {
+  const parts = REPLICATED_TABLES.map((table, i) => {
     const info = pgTableOf(table);
-    return sql`SELECT count(*)::int AS n FROM ${info.table} WHERE ${windowOf(table, tenantId, since, target)}`;
+    return sql`SELECT ${sql.raw(String(i))} AS i, count(*)::int AS n FROM ${info.table} WHERE ${windowOf(table, tenantId, since, target)}`;
   });
-  if (!reset) parts.push(sql`SELECT count(*)::int AS n FROM ${syncTombstones} WHERE ${and(eq(syncTombstones.tenantId, tenantId), gt(syncTombstones.version, since), lte(syncTombstones.version, target))}`);
-  else parts.push(sql`SELECT 0 AS n`);
-  const rows = await queryRows<{ n: number }>(tx, sql.join(parts.map((p) => sql`(${p})`), sql` UNION ALL `));
-  return rows.map((r) => Number(r.n));
+  if (!reset) parts.push(sql`SELECT ${sql.raw(String(TOMBSTONE_PHASE))} AS i, count(*)::int AS n FROM ${syncTombstones} WHERE ${and(eq(syncTombstones.tenantId, tenantId), gt(syncTombstones.version, since), lte(syncTombstones.version, target))}`);
+  // Each count names its table: UNION ALL keeps no order (a parallel plan returns its branches as they finish).
+  const rows = await queryRows<{ i: number; n: number }>(tx, sql.join(parts.map((p) => sql`(${p})`), sql` UNION ALL `));
+  const counts = new Array<number>(TOMBSTONE_PHASE + 1).fill(0);
+  for (const r of rows) counts[Number(r.i)] = Number(r.n);
+  return counts;
 }
 
 /** Where this pull starts or continues: a new window, a continued one, or a reset when the old one cannot stand. */
