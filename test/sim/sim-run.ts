@@ -1,7 +1,8 @@
 // One simulated scenario: five desktops (admin, manager, a rep on two devices, another rep) with their own SQLite
 // files doing random work against the real server under faults, then quiescence and the invariants of BRIEF.md.
+// A scenario is self-contained: its tenant, ids and clocks derive from it, so it replays the same way on any server.
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -13,9 +14,10 @@ import type { ClientCore } from '../../src-main/core/client-core';
 import { openSyncedClient } from '../../src-main/sync/synced-client';
 import type { SyncedClient } from '../../src-main/sync/synced-client';
 import { replicaCodec } from '../../src-main/sync/replica-codecs';
+import { openStore } from '../../src-main/store/open-store';
 import { FAULTS, SimTransport } from './sim-transport';
 import type { Delivery, Fault } from './sim-transport';
-import { accessToken, createCounts, moveToOtherTeam, registerDevice, seedSimTenant, toggleRepTeamView } from './sim-server';
+import { accessToken, createCounts, moveToOtherTeam, registerDevice, seedSimTenant, tenantVersion, toggleRepTeamView } from './sim-server';
 import type { SimDevice, SimServer, SimUser } from './sim-server';
 
 const MINUTE_MS = 60_000;
@@ -36,18 +38,23 @@ export type Op =
 
 export type Step =
   | { kind: 'write'; desktop: number; op: Op }
-  | { kind: 'sync'; desktop: number; fault: Fault }
+  /** A sync round with `fault` armed for its request after the first `at` ones (a push, or a pull page). */
+  | { kind: 'sync'; desktop: number; fault: Fault; at: number }
   | { kind: 'kill'; desktop: number }
   | { kind: 'revoke'; what: 'toggleRepTeamView' | 'moveRep2Team' }
   | { kind: 'advance'; minutes: number };
 
 export interface Scenario {
+  /** The tenant's seed: its data and ids. */
+  world: number;
   /** Each desktop's clock offset from the server's, in minutes (hours of skew). */
   skews: number[];
   steps: Step[];
 }
 
 const DESKTOPS = 5;
+/** Fault-free rounds after which every desktop must be in step with the server (more: a resync loop). */
+const QUIESCENCE_ROUNDS = 5;
 // Small picks, so desktops often touch the same records (where merges and conflicts happen).
 const pick = fc.nat({ max: 3 });
 
@@ -67,7 +74,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 const desktop = fc.nat({ max: DESKTOPS - 1 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('write' as const), desktop, op: opArb }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('sync' as const), desktop, fault: fc.constantFrom(...FAULTS) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('sync' as const), desktop, fault: fc.constantFrom(...FAULTS), at: fc.nat({ max: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('kill' as const), desktop }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('revoke' as const), what: fc.constantFrom('toggleRepTeamView' as const, 'moveRep2Team' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 240 }) }) },
@@ -75,6 +82,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 
 export function scenarioArb(maxSteps: number): fc.Arbitrary<Scenario> {
   return fc.record({
+    world: fc.integer({ min: 1, max: 0x7fff_ffff }),
     skews: fc.array(fc.integer({ min: -6 * 60, max: 6 * 60 }), { minLength: DESKTOPS, maxLength: DESKTOPS }),
     steps: fc.array(stepArb, { minLength: Math.ceil(maxSteps / 2), maxLength: maxSteps }),
   });
@@ -154,10 +162,31 @@ function rows(core: ClientCore, query: string, ...params: unknown[]): Record<str
   return core.store.sqlite.prepare(query).all(...params) as Record<string, unknown>[];
 }
 
-let executions = 0;
+/** Nothing pending, no pull or adoption unfinished, and the last pull reached the tenant's `version`. */
+function inStep(core: ClientCore, version: number): boolean {
+  const state = new Map(rows(core, `SELECT key, value FROM sync_state WHERE key IN ('cursor', 'pull', 'adopt', 'reset')`).map((r) => [String(r['key']), JSON.parse(String(r['value'])) as unknown]));
+  return !hasWork(core) && (state.get('cursor') as { version: number } | undefined)?.version === version;
+}
+
+/** Something to push, or a pull or adoption to finish. */
+function hasWork(core: ClientCore): boolean {
+  return rows(core, `SELECT 1 FROM outbox UNION ALL SELECT 1 FROM sync_state WHERE key IN ('pull', 'adopt', 'reset') LIMIT 1`).length > 0;
+}
+
+let template: string | null = null;
+
+/** A migrated empty store, made once per process: each desktop starts from a copy rather than migrating its own. */
+function templateStore(): string {
+  if (template) return template;
+  const dir = mkdtempSync(join(tmpdir(), 'fieldcrm-sim-template-'));
+  openStore(join(dir, 'crm.db')).close();
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return (template = join(dir, 'crm.db'));
+}
 
 /** What a run exercised, summed over runs for the report. */
 export interface SimStats {
+  runs: number;
   writes: number;
   localRefusals: number;
   serverRefusals: number;
@@ -168,14 +197,16 @@ export interface SimStats {
   mutationsProcessed: number;
 }
 
-export const STATS: SimStats = { writes: 0, localRefusals: 0, serverRefusals: 0, conflicts: 0, faults: 0, kills: 0, revocations: 0, mutationsProcessed: 0 };
+export const STATS: SimStats = { runs: 0, writes: 0, localRefusals: 0, serverRefusals: 0, conflicts: 0, faults: 0, kills: 0, revocations: 0, mutationsProcessed: 0 };
 
 export class SimFailure extends Error {}
 
-/** Runs one scenario on a fresh tenant of `server` and checks the invariants; throws a SimFailure naming the breach. */
+/** Runs one scenario on its own tenant of `server` and checks the invariants; throws a SimFailure naming the breach. */
 export async function runScenario(server: SimServer, scenario: Scenario): Promise<void> {
-  const exec = ++executions;
-  const seeded = await seedSimTenant(server, 7_000_000 + exec * 7919);
+  // Every id of the run carries the world's tag: unique on the server, and the same each time the scenario runs.
+  const tag = scenario.world.toString(36).padStart(6, '0');
+  server.beginRun(tag);
+  const seeded = await seedSimTenant(server, scenario.world);
   const tenantId = seeded.tenantId;
   const byEmail = (e: string) => seeded.dataset.users.find((u) => u.email === e)!;
   const people = ['admin@demo.test', 'manager@demo.test', 'rep1@demo.test', 'rep1@demo.test', 'rep2@demo.test'].map(byEmail);
@@ -194,20 +225,22 @@ export async function runScenario(server: SimServer, scenario: Scenario): Promis
       dbPath: join(dir, 'crm.db'),
       identity: { tenantId, userId: device.user.userId },
       clock: () => server.clock.now() + scenario.skews[index]! * MINUTE_MS,
-      newId: () => `x${exec}d${index}n${(++ids).toString(36)}`,
+      newId: () => `x${tag}d${index}n${(++ids).toString(36)}`,
       logError: () => {},
       serverUrl: 'http://sim.invalid',
       auth: { clientId: device.clientId, accessToken: () => accessToken(server, device), refresh: () => accessToken(server, device) },
       transport,
       live: false,
       start: false,
-      sync: { syncOnWrite: false, retryBaseMs: 3_600_000, retryMaxMs: 3_600_000, newId: () => `x${exec}d${index}r${(++ids).toString(36)}`, pageLimit: 40, chunkRows: 25 },
+      // No checkpointer thread per desktop: SQLite's own checkpoints do, and a run opens a dozen stores.
+      sync: { syncOnWrite: false, retryBaseMs: 3_600_000, retryMaxMs: 3_600_000, newId: () => `x${tag}d${index}r${(++ids).toString(36)}`, pageLimit: 40, chunkRows: 25, walCheckpointer: false },
     });
 
   try {
     for (let i = 0; i < DESKTOPS; i++) {
-      const device = await registerDevice(server, users[i]!, `sim${exec}-dev${i}`);
+      const device = await registerDevice(server, users[i]!, `sim${tag}-dev${i}`);
       const dir = mkdtempSync(join(tmpdir(), 'fieldcrm-sim-'));
+      copyFileSync(templateStore(), join(dir, 'crm.db'));
       let n = 0;
       const transport = new SimTransport(server, () => accessToken(server, device), deliveries, (k) => (n = (n * 31 + 7 + i) % 9973) % k);
       const desk: Desk = { index: i, device, dir, transport, client: open(i, device, dir, transport), refused: new Set(), created: new Map(), focus };
@@ -217,13 +250,20 @@ export async function runScenario(server: SimServer, scenario: Scenario): Promis
     }
 
     for (const step of scenario.steps) await runStep(server, desks, users, seeded.dataset.teams.map((t) => t.id), tenantId, step, open);
+    for (const d of desks) {
+      d.transport.arm('none');
+      STATS.faults += d.transport.fired;
+    }
 
-    // Quiescence: no faults; everyone pushes and pulls until nothing is pending, then pulls once more.
-    for (let round = 0; round < 3; round++) {
-      for (const d of desks) {
-        d.transport.fault = 'none';
-        await d.client.sync.syncNow();
-      }
+    // Quiescence, without faults: desktops with something to push (or a pull to finish) sync first, then those whose
+    // cursor is behind the tenant's version pull, until every one is in step.
+    for (let round = 1; ; round++) {
+      const version = await tenantVersion(server, tenantId);
+      const working = desks.filter((d) => hasWork(d.client.core));
+      const behind = working.length > 0 ? working : desks.filter((d) => !inStep(d.client.core, version));
+      if (behind.length === 0) break;
+      if (round > 2 * QUIESCENCE_ROUNDS) throw new SimFailure(`desktops ${behind.map((d) => d.index).join(', ')} still out of step after ${QUIESCENCE_ROUNDS} fault-free sync rounds (a resync loop)`);
+      for (const d of behind) await d.client.sync.syncNow();
     }
 
     const counts = await createCounts(server, tenantId);
@@ -240,6 +280,8 @@ export async function runScenario(server: SimServer, scenario: Scenario): Promis
         if (applied.get(key)! > 1) throw new SimFailure(`mutation ${key} was processed twice`);
       }
     }
+    // The server's view depends on the user, not the device: one full pull per user.
+    const views = new Map<string, Snapshot>();
     for (const d of desks) {
       const status = d.client.sync.status();
       if (status.pending !== 0) throw new SimFailure(`desktop ${d.index} still has ${status.pending} pending mutations after quiescence`);
@@ -255,11 +297,14 @@ export async function runScenario(server: SimServer, scenario: Scenario): Promis
         if ((found as unknown as { rows: unknown[] }).rows.length === 0) throw new SimFailure(`lead ${leadId} created on desktop ${d.index} (mutation ${mutationId}) is neither on the server nor refused`);
       }
       const replica = replicaSnapshot(d.client.core);
-      const view = await serverView(server, d.device);
+      const userId = d.device.user.userId;
+      const view = views.get(userId) ?? await serverView(server, d.device);
+      views.set(userId, view);
       if (JSON.stringify(sorted(replica)) !== JSON.stringify(sorted(view))) {
         throw new SimFailure(`desktop ${d.index} (${d.device.user.role}) differs from the server's view of it:\n${describeDiff(replica, view)}`);
       }
     }
+    STATS.runs++;
   } finally {
     for (const d of desks) {
       await d.client.close().catch(() => {});
@@ -288,21 +333,27 @@ async function runStep(server: SimServer, desks: Desk[], users: SimUser[], teamI
       else await moveToOtherTeam(server, tenantId, users[4]!.userId, teamIds);
       return;
     case 'kill': {
-      // The desktop dies with whatever it has not pushed; it comes back on the same store.
+      // The desktop dies with whatever it has not pushed: its store comes back as the files were on disk (the
+      // database and its write-ahead log, no orderly close), and the dead process's connection is abandoned.
       const d = desks[step.desktop]!;
       STATS.kills++;
+      const dir = mkdtempSync(join(tmpdir(), 'fieldcrm-sim-'));
+      for (const file of ['crm.db', 'crm.db-wal']) if (existsSync(join(d.dir, file))) copyFileSync(join(d.dir, file), join(dir, file));
       await d.client.close();
+      rmSync(d.dir, { recursive: true, force: true });
+      d.dir = dir;
       d.client = open(d.index, d.device, d.dir, d.transport);
       d.client.sync.on('refused', (r) => d.refused.add(r.mutationId));
       return;
     }
     case 'sync': {
       const d = desks[step.desktop]!;
-      d.transport.fault = step.fault;
-      if (step.fault !== 'none') STATS.faults++;
+      d.transport.arm(step.fault, step.at);
       await d.client.sync.syncNow().catch((err: unknown) => {
         if (!(err instanceof Error) || !/request dropped|response lost|server restarted/.test(err.message)) throw err;
       });
+      // A round with fewer requests than `at` leaves the fault unfired: it does not carry over.
+      d.transport.arm('none');
       return;
     }
     case 'write':

@@ -1,11 +1,12 @@
 // The simulation's server: the real app over PGlite or PostgreSQL with a hand-moved clock and deterministic ids,
-// restartable, plus direct sessions (no password hashing per run) and admin changes that revoke access.
+// restartable, plus direct sessions (no password hashing per run) and admin changes that revoke access. One server
+// and database serve many runs, each on a tenant of its own.
 import type { FastifyInstance } from 'fastify';
 import { and, eq, sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { buildServer } from '../../src-server/app/build-server';
 import { createContext } from '../../src-server/app/server-context';
-import type { ServerContext } from '../../src-server/app/server-context';
+import type { Clock, ServerContext } from '../../src-server/app/server-context';
 import { loadSigningKey } from '../../src-server/auth/signing-key';
 import { signAccessToken } from '../../src-server/auth/tokens';
 import { roles, users } from '../../src-server/db/schema/accounts.table';
@@ -15,13 +16,29 @@ import { publishHubEvent } from '../../src-server/notifications/notification-hub
 import { seedDemoTenant } from '../../src-server/seed/demo-tenant';
 import type { SeededTenant } from '../../src-server/seed/demo-tenant';
 import type { DatabaseKind, TestDatabase } from '../helpers/server-db';
-import { ManualClock, createTestDatabase, testConfig } from '../helpers/server-db';
+import { TEST_EPOCH, createTestDatabase, testConfig } from '../helpers/server-db';
+
+/** The server's clock: moved by hand, and set back to the same instant at the start of every run. */
+export class SimClock implements Clock {
+  private t = TEST_EPOCH;
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  reset(): void {
+    this.t = TEST_EPOCH;
+  }
+}
 
 export interface SimServer {
   kind: DatabaseKind;
-  clock: ManualClock;
+  clock: SimClock;
   readonly app: FastifyInstance;
   readonly ctx: ServerContext;
+  /** Starts a run: the clock back at its start, server ids numbered afresh under the run's tag. */
+  beginRun(tag: string): void;
   /** Stops the app and starts a new one on the same database (what a server restart looks like to clients). */
   restart(): Promise<void>;
   dispose(): Promise<void>;
@@ -29,11 +46,12 @@ export interface SimServer {
 
 export async function startSimServer(kind: DatabaseKind): Promise<SimServer> {
   const testDb: TestDatabase = await createTestDatabase(kind);
-  const clock = new ManualClock();
+  const clock = new SimClock();
+  let prefix = 'srv-';
   let n = 0;
   const signingKey = await loadSigningKey(testDb.database.db, null, clock.now());
-  // Deterministic ids: a run replays the same way from its seed.
-  const ctx = createContext({ config: testConfig(kind), database: testDb.database, log: pino({ level: process.env.SIM_LOG_LEVEL ?? 'silent' }), signingKey, clock, newId: () => `srv-${(++n).toString(36).padStart(8, '0')}` });
+  // Deterministic ids: a run replays the same way from its scenario, whatever ran before it on this server.
+  const ctx = createContext({ config: testConfig(kind), database: testDb.database, log: pino({ level: process.env.SIM_LOG_LEVEL ?? 'silent' }), signingKey, clock, newId: () => `${prefix}${(++n).toString(36).padStart(8, '0')}` });
   let app = buildServer(ctx);
   await app.ready();
   return {
@@ -43,6 +61,11 @@ export async function startSimServer(kind: DatabaseKind): Promise<SimServer> {
       return app;
     },
     ctx,
+    beginRun(tag) {
+      clock.reset();
+      prefix = `s${tag}-`;
+      n = 0;
+    },
     async restart() {
       await app.close();
       app = buildServer(ctx);
@@ -67,8 +90,32 @@ export interface SimDevice {
   sessionId: string;
 }
 
-export async function seedSimTenant(server: SimServer, seed: number): Promise<SeededTenant> {
-  return seedDemoTenant(server.ctx.db, { now: server.clock.now(), seed, slug: `sim-${seed}`, name: `Sim ${seed}`, formKey: null, leads: 12, deals: 6, activities: 12 });
+async function rowsOf<T>(server: SimServer, query: ReturnType<typeof sql>): Promise<T[]> {
+  return ((await server.ctx.db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+/**
+ * Deletes a tenant and everything it holds. A scenario's tenant derives from the scenario, so a scenario run again on
+ * the same server (fast-check's shrinking does) first clears what the earlier run left. Foreign keys are not
+ * enforced meanwhile (replication role), so the tables can go in any order.
+ */
+async function purgeTenant(server: SimServer, tenantId: string): Promise<void> {
+  const tables = await rowsOf<{ t: string }>(server, sql`SELECT table_name AS t FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY 1`);
+  await server.ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+    await tx.execute(sql`DELETE FROM lead_dedupe_keys WHERE lead_id IN (SELECT id FROM leads WHERE tenant_id = ${tenantId})`);
+    for (const { t } of tables) await tx.execute(sql`DELETE FROM ${sql.identifier(t)} WHERE tenant_id = ${tenantId}`);
+    await tx.execute(sql`DELETE FROM tenants WHERE id = ${tenantId}`);
+  });
+}
+
+/** The scenario's tenant, seeded from `world`: the same world gives the same tenant, ids included. */
+export async function seedSimTenant(server: SimServer, world: number): Promise<SeededTenant> {
+  const options = { now: server.clock.now(), seed: world, slug: `sim-${world}`, name: `Sim ${world}`, formKey: null, leads: 12, deals: 6, activities: 12 };
+  const seeded = await seedDemoTenant(server.ctx.db, options);
+  if (seeded.created) return seeded;
+  await purgeTenant(server, seeded.tenantId);
+  return seedDemoTenant(server.ctx.db, options);
 }
 
 /** A signed-in device for `user`, made directly (sign-in's password hashing would dominate a run). */
@@ -80,8 +127,16 @@ export async function registerDevice(server: SimServer, user: SimUser, clientId:
   return { user, clientId, sessionId };
 }
 
+const tokens = new WeakMap<SimDevice, { at: number; token: string }>();
+
+/** The device's access token as of the server's clock (signed again only when the clock has moved). */
 export async function accessToken(server: SimServer, device: SimDevice): Promise<string> {
-  return (await signAccessToken(server.ctx.signingKey, { userId: device.user.userId, tenantId: device.user.tenantId, sessionId: device.sessionId, clientId: device.clientId }, server.clock.now())).token;
+  const now = server.clock.now();
+  const cached = tokens.get(device);
+  if (cached?.at === now) return cached.token;
+  const { token } = await signAccessToken(server.ctx.signingKey, { userId: device.user.userId, tenantId: device.user.tenantId, sessionId: device.sessionId, clientId: device.clientId }, now);
+  tokens.set(device, { at: now, token });
+  return token;
 }
 
 /** Writes as an administrator would, with a change version and a poke: the rows, or the viewer's scope, change. */
@@ -113,8 +168,14 @@ export async function moveToOtherTeam(server: SimServer, tenantId: string, userI
   });
 }
 
+/** The tenant's change version: it moves with every processed push and every administrative change. */
+export async function tenantVersion(server: SimServer, tenantId: string): Promise<number> {
+  const [row] = await rowsOf<{ v: number }>(server, sql`SELECT version::int AS v FROM tenant_versions WHERE tenant_id = ${tenantId}`);
+  return row?.v ?? 0;
+}
+
 /** How many times each entity was created, by the audit log (more than one: a mutation applied twice). */
 export async function createCounts(server: SimServer, tenantId: string): Promise<Map<string, number>> {
-  const result = await server.ctx.db.execute(sql`SELECT entity_type || ':' || entity_id AS k, count(*)::int AS n FROM audit_log WHERE tenant_id = ${tenantId} AND action = 'create' GROUP BY 1`);
-  return new Map((result as unknown as { rows: { k: string; n: number }[] }).rows.map((r) => [r.k, r.n]));
+  const rows = await rowsOf<{ k: string; n: number }>(server, sql`SELECT entity_type || ':' || entity_id AS k, count(*)::int AS n FROM audit_log WHERE tenant_id = ${tenantId} AND action = 'create' GROUP BY 1`);
+  return new Map(rows.map((r) => [r.k, r.n]));
 }

@@ -1,6 +1,7 @@
 // A sync transport into the simulated server through Fastify's inject (the real routes, no sockets), with faults:
 // a dropped request, a response lost after the server committed, a duplicated delivery, a stale earlier push
-// delivered again out of order, and a server restart between commit and acknowledgement.
+// delivered again out of order, and a server restart between commit and acknowledgement. A fault is armed for the
+// n-th request of a sync round (a push, or any page of a pull), and fires once.
 import { ErrorBody, ErrorCode } from '../../src-shared/api/errors';
 import { PullResponse, PushResponse, SYNC_PATHS, THIS_VERSION } from '../../src-shared/sync/sync-protocol';
 import type { PullRequest, PushRequest, VersionInfo } from '../../src-shared/sync/sync-protocol';
@@ -21,11 +22,20 @@ export interface Delivery {
 }
 
 export class SimTransport implements SyncTransport {
-  /** The fault for the next request; each sync step sets one, and it fires once. */
-  fault: Fault = 'none';
+  private fault: Fault = 'none';
+  /** Requests to let through before the armed fault fires. */
+  private countdown = 0;
+  /** Faults that fired (an armed one fires only if the round makes that many requests). */
+  fired = 0;
   private readonly pushes: PushRequest[] = [];
 
   constructor(private readonly server: SimServer, private readonly token: () => Promise<string>, private readonly log: Delivery[], private readonly pick: (n: number) => number) {}
+
+  /** Arms `fault` for the request after the next `skip` ones; 'none' disarms. */
+  arm(fault: Fault, skip = 0): void {
+    this.fault = fault;
+    this.countdown = skip;
+  }
 
   async info(): Promise<VersionInfo> {
     return THIS_VERSION;
@@ -48,8 +58,12 @@ export class SimTransport implements SyncTransport {
   }
 
   private async call<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
-    const fault = this.fault;
-    this.fault = 'none';
+    let fault: Fault = 'none';
+    if (this.fault !== 'none' && this.countdown-- === 0) {
+      fault = this.fault;
+      this.fault = 'none';
+      this.fired++;
+    }
     if (fault === 'dropRequest') throw new NetworkError('request dropped');
     if (fault === 'replayStale' && this.pushes.length > 1) {
       // An old push arrives late, after newer ones: the server must skip what it already applied.
