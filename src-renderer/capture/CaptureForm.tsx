@@ -18,7 +18,8 @@ interface FieldSpec {
   type?: 'email' | 'tel';
   /** The API's limit, so a field cannot be typed past it. */
   maxLength: number;
-  autoComplete?: string;
+  placeholder?: string;
+  hint?: string;
 }
 
 const FIELDS: FieldSpec[] = [
@@ -28,8 +29,8 @@ const FIELDS: FieldSpec[] = [
   { key: 'phone', label: 'Phone', type: 'tel', maxLength: 40 },
   { key: 'companyName', label: 'Company', maxLength: 200 },
   { key: 'title', label: 'Title', maxLength: 200 },
-  { key: 'country', label: 'Country (2 letters)', maxLength: 2 },
-  { key: 'source', label: 'Source (kept for the next lead)', maxLength: 200 },
+  { key: 'country', label: 'Country', maxLength: 2, placeholder: 'ES', hint: 'two-letter code' },
+  { key: 'source', label: 'Source', maxLength: 200, hint: 'kept for the next lead' },
 ];
 
 const MATCH_LABEL = { email: 'email', phone: 'phone', name: 'name', company: 'company' } as const;
@@ -124,12 +125,13 @@ export function CaptureForm() {
   };
 
   const errorId = (key: CaptureKey) => `capture-error-${key}`;
-  const inputProps = (key: CaptureKey) => ({
+  const hintId = (key: CaptureKey) => `capture-hint-${key}`;
+  const inputProps = (key: CaptureKey, hint: string | undefined) => ({
     id: `capture-${key}`,
     name: key,
     value: values[key],
     'aria-invalid': errors[key] ? true : undefined,
-    'aria-describedby': errors[key] ? errorId(key) : undefined,
+    'aria-describedby': [errors[key] ? errorId(key) : '', hint ? hintId(key) : ''].filter(Boolean).join(' ') || undefined,
     ref: (el: HTMLInputElement | HTMLTextAreaElement | null) => void (el ? inputs.current.set(key, el) : inputs.current.delete(key)),
   });
   const fieldError = (key: CaptureKey) =>
@@ -151,19 +153,28 @@ export function CaptureForm() {
             <div className="capture-field" key={f.key}>
               <label htmlFor={`capture-${f.key}`}>{f.label}</label>
               <input
-                {...inputProps(f.key)}
+                {...inputProps(f.key, f.hint)}
                 type={f.type ?? 'text'}
                 maxLength={f.maxLength}
+                placeholder={f.placeholder}
                 autoComplete="off"
                 autoFocus={f.key === 'firstName'}
                 onChange={(e) => set(f.key, e.target.value)}
               />
+              {f.hint && (
+                <span className="capture-hint" id={hintId(f.key)}>
+                  {f.hint}
+                </span>
+              )}
               {fieldError(f.key)}
             </div>
           ))}
           <div className="capture-field wide">
-            <label htmlFor="capture-notes">Notes (Shift+Enter for a new line)</label>
-            <textarea {...inputProps('notes')} rows={2} maxLength={20_000} onChange={(e) => set('notes', e.target.value)} onKeyDown={onNotesKey} />
+            <label htmlFor="capture-notes">Notes</label>
+            <textarea {...inputProps('notes', 'notes')} rows={2} maxLength={20_000} onChange={(e) => set('notes', e.target.value)} onKeyDown={onNotesKey} />
+            <span className="capture-hint" id={hintId('notes')}>
+              Enter saves; Shift+Enter starts a new line
+            </span>
             {fieldError('notes')}
           </div>
           {otherErrors.length > 0 && (
