@@ -1,12 +1,22 @@
 // The rebase: the server's state put back under the optimistic one, then the still-pending mutations replayed on top.
 import type Database from 'better-sqlite3';
-import type { Actor } from '../../src-shared/mutators/mutator';
+import type { Actor, Mutation } from '../../src-shared/mutators/mutator';
 import { MUTATORS } from '../../src-shared/mutators/registry';
+import { upgradeMutation } from '../../src-shared/sync/mutation-versions';
 import { SqliteMutationTx } from '../store/sqlite-mutation-tx';
 import { prepared } from '../store/statement-cache';
 import type { BaseCapture } from './base-capture';
-import type { Outbox } from './outbox';
+import type { Outbox, OutboxEntry } from './outbox';
 import type { ReplicaWriter } from './replica-writer';
+
+/** The entry in the current form; null when this app cannot read it (outside the mutation window). */
+function upgradeLocal(entry: OutboxEntry): Mutation | null {
+  try {
+    return upgradeMutation(entry);
+  } catch {
+    return null;
+  }
+}
 
 export interface RebaseOptions {
   /** The server has processed every mutation up to this id: they leave the outbox (their effects came in the pull). */
@@ -34,8 +44,10 @@ export async function rebase(sqlite: Database.Database, writer: ReplicaWriter, o
   let replayed = 0;
   let failedLocally = 0;
   for (const entry of outbox.pending()) {
-    const mutator = MUTATORS.get(entry.name);
-    const parsed = mutator?.args.safeParse(entry.args);
+    // An entry recorded by an older app version replays in the current form (the server upgrades it the same way).
+    const current = upgradeLocal(entry);
+    const mutator = current ? MUTATORS.get(current.name) : undefined;
+    const parsed = current && mutator ? mutator.args.safeParse(current.args) : null;
     if (!mutator || !parsed?.success) {
       failedLocally++;
       continue;

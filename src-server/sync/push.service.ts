@@ -15,7 +15,7 @@ import { tenantVersions } from '../db/schema/auth.table';
 import { publishHubEvent } from '../notifications/notification-hub';
 import { mergeStep } from './merge-step';
 import { PgMutationTx } from './pg-mutation-tx';
-import { requireCompatible } from './sync-versions';
+import { requireCompatible, upgradeForServer } from './sync-versions';
 
 /** PostgreSQL error classes that mean "try again", not "this mutation is wrong": never recorded as a refusal. */
 const TRANSIENT_SQLSTATE = /^(08|40|53|57)/;
@@ -53,10 +53,12 @@ async function recordRefusal(tx: AppDb, mtx: PgMutationTx, env: MutatorEnv, m: S
 }
 
 function parse(m: SyncMutation): { mutator: Mutator; args: unknown } {
-  const mutator = MUTATORS.get(m.name);
-  if (!mutator) throw new AppError(ErrorCode.UNKNOWN_METHOD, `unknown mutation ${m.name}`);
-  const parsed = mutator.args.safeParse(m.args);
-  if (!parsed.success) throw AppError.fromZod(parsed.error, `${m.name} args`);
+  // Recorded under an older protocol: brought to the current form, or refused when older than the window.
+  const current = upgradeForServer(m);
+  const mutator = MUTATORS.get(current.name);
+  if (!mutator) throw new AppError(ErrorCode.UNKNOWN_METHOD, `unknown mutation ${current.name}`);
+  const parsed = mutator.args.safeParse(current.args);
+  if (!parsed.success) throw AppError.fromZod(parsed.error, `${current.name} args`);
   return { mutator, args: parsed.data };
 }
 

@@ -16,6 +16,15 @@ export const PROTOCOL_VERSION = 1;
 export const MIN_PROTOCOL_VERSION = 1;
 
 /**
+ * The oldest protocol version whose mutations the server still applies. Each mutation carries the version it was
+ * recorded under (stamped in the outbox), and mutation-versions.ts upgrades older args to the current form. The
+ * window: a mutation stays accepted for at least two protocol versions after its own (so MIN_MUTATION_VERSION ≤
+ * PROTOCOL_VERSION − 2 once there are that many, and never above MIN_PROTOCOL_VERSION), so an outbox kept through a
+ * read-only period still applies after the upgrade. An older mutation is refused, recorded, and synced back.
+ */
+export const MIN_MUTATION_VERSION = 1;
+
+/**
  * The shape of the replicated tables (their names and fields). A desktop whose schema version differs from the
  * server's cannot apply what it pulls: it goes read-only and keeps its outbox for after the upgrade.
  * History: 1 — entity tables of src-shared/mutators/mutation-tx.ts, audit_log and conflicts.
