@@ -98,21 +98,25 @@ function RefusalList({ refusals, now }: { refusals: SyncStatusOut['refusals']; n
       </h3>
       <p className="muted">The server refused these changes; they were undone here.</p>
       <ul className="refusal-list">
-        {newest.map((r) => (
-          <li key={`${r.mutationId}-${r.at}`} className="refusal" data-testid="refusal">
-            <div>{refusalText(r.name, r.error.message)}</div>
-            {r.error.fields && r.error.fields.length > 0 && (
-              <ul className="refusal-fields">
-                {r.error.fields.map((f) => (
-                  <li key={f.path}>
-                    {f.path}: {f.message}
-                  </li>
-                ))}
-              </ul>
-            )}
-            <div className="muted">{formatAgo(r.at, now)}</div>
-          </li>
-        ))}
+        {newest.map((r) => {
+          // Field problems the message does not already say.
+          const fields = (r.error.fields ?? []).filter((f) => !r.error.message.includes(f.message));
+          return (
+            <li key={`${r.mutationId}-${r.at}`} className="refusal" data-testid="refusal">
+              <div>{refusalText(r.name, r.error.message)}</div>
+              {fields.length > 0 && (
+                <ul className="refusal-fields">
+                  {fields.map((f) => (
+                    <li key={f.path}>
+                      {f.path}: {f.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <div className="muted">{formatAgo(r.at, now)}</div>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

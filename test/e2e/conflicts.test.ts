@@ -7,8 +7,8 @@ import { EVENTUALLY, launchChromium, openApp, screenshot, textOf } from './harne
 import type { AppPage } from './harness/browser';
 
 /**
- * Calls the window's host API over a second WebSocket of the same tab (same cookie, same profile), for the writes
- * no screen offers yet. The page's own transport is not reachable from outside the app.
+ * Reads through the window's host API over a second WebSocket of the same tab (same cookie, same profile): the
+ * test's own look-ups (ids, the stored owner). The page's own transport is not reachable from outside the app.
  */
 async function hostCall<T>(page: Page, method: string, input: unknown): Promise<T> {
   return page.evaluate(
@@ -54,6 +54,35 @@ async function openSyncPanel(page: Page): Promise<void> {
   await page.getByTestId('sync-panel').waitFor();
 }
 
+/**
+ * Shows one lead's row in the queue: searches its last name and waits until the queue shows that search's count
+ * (so a selection is not made on the list from before the search, which the search then clears).
+ */
+async function findInQueue(page: Page, lead: { id: string; lastName: string }) {
+  const { total } = await hostCall<{ total: number }>(page, 'leads.queue', { search: lead.lastName, withTotal: true, limit: 1 });
+  await page.getByRole('navigation').getByRole('button', { name: 'Leads', exact: true }).click();
+  await page.getByLabel('Search leads').fill(lead.lastName);
+  await expect.poll(() => textOf(page, 'lead-count'), EVENTUALLY).toBe(String(total));
+  const row = page.locator(`[data-testid="lead-row"][data-lead-id="${lead.id}"]`);
+  await row.waitFor();
+  return row;
+}
+
+/** Gives one lead to `owner` the way a manager does: find it in the lead queue, select it, "Assign to", "Assign 1". */
+async function assignInQueue(page: Page, lead: { id: string; lastName: string }, owner: string): Promise<void> {
+  const row = await findInQueue(page, lead);
+  await row.getByRole('checkbox').click();
+  await page.getByLabel('Assign to').selectOption({ label: owner });
+  await page.getByRole('button', { name: 'Assign 1' }).click();
+}
+
+/** Opens a lead from the queue: search its last name, then its row's name. */
+async function openLeadInQueue(page: Page, lead: { id: string; firstName: string; lastName: string }): Promise<void> {
+  const row = await findInQueue(page, lead);
+  await row.getByRole('button', { name: `${lead.firstName} ${lead.lastName}`.trim(), exact: true }).click();
+  await page.getByTestId('lead-detail').waitFor();
+}
+
 const conflictCount = (page: Page) => textOf(page, 'conflict-count');
 
 describe('conflicts in Chromium', () => {
@@ -91,11 +120,11 @@ describe('conflicts in Chromium', () => {
     expect(await manager.page.getByRole('button', { name: 'Sync now' }).isDisabled()).toBe(true);
 
     // Offline, the manager takes the lead; online, the admin gives it to Rob. Both change its owner.
-    await hostCall(manager.page, 'leads.assign', { ids: [lead.id], ownerId: idOf('Max Manager') });
+    await assignInQueue(manager.page, lead, 'Max Manager');
     await expect.poll(() => textOf(manager.page, 'sync-pending'), EVENTUALLY).toBe('1');
     expect(await textOf(manager.page, 'sync-panel-pending')).toBe('1 pending change');
     await screenshot(manager.page, 'conflicts-working-offline');
-    await hostCall(admin.page, 'leads.assign', { ids: [lead.id], ownerId: idOf('Rob Rep') });
+    await assignInQueue(admin.page, lead, 'Rob Rep');
     await expect.poll(() => textOf(admin.page, 'sync-pending'), EVENTUALLY).toBe('0');
 
     // Back online: the manager's change meets the admin's on the server and becomes a conflict record.
@@ -139,7 +168,7 @@ describe('conflicts in Chromium', () => {
     await expect.poll(() => note.getAttribute('data-read'), EVENTUALLY).toBe('true');
     await expect.poll(async () => Number(await textOf(manager.page, 'unread-count')), EVENTUALLY).toBe(unreadBefore - 1);
     // The lead shows the value kept.
-    await expect.poll(() => textOf(manager.page, 'lead-owner'), EVENTUALLY).toBe('Max Manager');
+    await expect.poll(() => textOf(manager.page, 'detail-owner'), EVENTUALLY).toBe('Max Manager');
     await screenshot(manager.page, 'conflicts-notification-opened');
 
     // The admin clears theirs at once.
@@ -155,5 +184,56 @@ describe('conflicts in Chromium', () => {
     expect(manager.errors).toEqual([]);
     await admin.context.close();
     await manager.context.close();
+  });
+
+  it('a change the server refuses is listed in the sync panel in words, undone, and told in the notifications', async () => {
+    const rep = await openApp(browser, system);
+    const admin = await openApp(browser, system);
+    await signIn(rep, 'Rita Rep (rep)');
+    await signIn(admin, 'Ada Admin (admin)');
+    const { users } = await hostCall<{ users: { id: string; name: string }[] }>(rep.page, 'directory.list', {});
+    const rita = users.find((u) => u.name === 'Rita Rep')!.id;
+    // A new lead of Rita's with an email: the demo tenant qualifies only leads with one.
+    const { rows } = await hostCall<{ rows: { id: string; firstName: string; lastName: string; email: string | null }[] }>(rep.page, 'leads.queue', { ownerId: [rita], status: ['NEW'], limit: 50 });
+    const lead = rows.find((r) => r.email !== null)!;
+
+    // Offline, Rita qualifies it …
+    await openLeadInQueue(rep.page, lead);
+    await openSyncPanel(rep.page);
+    await rep.page.getByRole('switch', { name: 'Work offline' }).check();
+    await expect.poll(() => textOf(rep.page, 'sync-phase'), EVENTUALLY).toBe('paused');
+    await rep.page.getByRole('button', { name: 'Qualify', exact: true }).click();
+    await expect.poll(() => textOf(rep.page, 'detail-status'), EVENTUALLY).toBe('QUALIFIED');
+    await expect.poll(() => textOf(rep.page, 'sync-pending'), EVENTUALLY).toBe('1');
+
+    // … while the admin clears its email on the server.
+    await openLeadInQueue(admin.page, lead);
+    await admin.page.getByTestId('value-email').click();
+    const email = admin.page.getByTestId('field-email').locator('input');
+    await email.fill('');
+    await email.press('Enter');
+    await expect.poll(() => textOf(admin.page, 'sync-pending'), EVENTUALLY).toBe('0');
+
+    // Back online, the server refuses the qualification: it is undone and listed in words.
+    await rep.page.getByRole('switch', { name: 'Work offline' }).uncheck();
+    await expect.poll(() => textOf(rep.page, 'sync-pending'), EVENTUALLY).toBe('0');
+    const refusal = rep.page.getByTestId('refusal');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/^Qualify lead — refused: .*email/);
+    await expect.poll(() => textOf(rep.page, 'detail-status'), EVENTUALLY).toBe('NEW');
+    expect(await textOf(rep.page, 'sync-issues')).toContain('1 refused change');
+    await screenshot(rep.page, 'conflicts-sync-panel-refused');
+
+    // The notification says so too.
+    await rep.page.getByRole('button', { name: /^Notifications, \d+ unread$/ }).click();
+    const note = rep.page.locator('[data-testid="notification"][data-kind="mutation.refused"]');
+    await note.waitFor();
+    expect(await note.getByRole('button').getAttribute('aria-label')).toMatch(/^Unread refused change: /);
+    await screenshot(rep.page, 'conflicts-notifications-refused');
+
+    expect(rep.errors).toEqual([]);
+    expect(admin.errors).toEqual([]);
+    await rep.context.close();
+    await admin.context.close();
   });
 });
