@@ -1,4 +1,4 @@
-// End to end in Chromium: a rep captures leads at a trade show with the tenant server down, corrects one, reloads, and everything reaches the server when it is back.
+// End to end in Chromium: a rep captures leads at a trade show with the tenant server down, edits them, reloads, and everything reaches the server when it is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startE2eSystem } from './harness/e2e-system';
@@ -39,7 +39,7 @@ describe('trade-show capture offline in Chromium', () => {
     await system?.close();
   });
 
-  it('captures two leads (one a likely duplicate) and corrects one with the server down; they survive a reload and reach the server when it returns', async () => {
+  it('captures two leads (one a likely duplicate) and edits both with the server down; they survive a reload and reach the server when it returns', async () => {
     const { context, page, errors } = await openApp(browser, system);
     await signIn(page, 'Rita Rep (rep)');
     await page.getByRole('button', { name: 'Capture', exact: true }).click();
@@ -95,9 +95,18 @@ describe('trade-show capture offline in Chromium', () => {
     await screenshot(page, 'capture-offline-correction');
     await field(page, 'Phone').press('Enter');
     await expect.poll(() => textOf(page, 'capture-status'), EVENTUALLY).toBe('Updated Ana Lopez.');
-    const pendingBefore = Number(await textOf(page, 'sync-pending'));
-    expect(pendingBefore).toBeGreaterThanOrEqual(4); // two creates, a note, a correction
     await screenshot(page, 'capture-offline-captured');
+
+    // The duplicate opens from the list into the lead screen, where a field is edited in place, still offline.
+    await page.getByTestId('recent-capture').getByRole('button', { name: 'Ana Lopes', exact: true }).click();
+    await expect.poll(() => textOf(page, 'detail-name'), EVENTUALLY).toBe('Ana Lopes');
+    await page.getByTestId('value-title').click();
+    await page.getByTestId('field-title').locator('input').fill('Buyer');
+    await page.getByTestId('field-title').locator('input').press('Enter');
+    await expect.poll(() => textOf(page, 'value-title'), EVENTUALLY).toBe('Buyer');
+    await screenshot(page, 'capture-offline-lead-edited');
+    const pendingBefore = Number(await textOf(page, 'sync-pending'));
+    expect(pendingBefore).toBeGreaterThanOrEqual(5); // two creates, a note, a correction, an edit
 
     // A reload (or a crash) loses nothing: the changes are still pending, the captures still listed.
     await page.reload();
@@ -117,7 +126,7 @@ describe('trade-show capture offline in Chromium', () => {
     const ana = await tenantLead(rep, anaId!);
     expect(ana).toMatchObject({ firstName: 'Ana', lastName: 'Lopez', email: 'ana.lopez@lopez-logistics.example', phone: '+34 915 550 999', title: 'Head of Procurement', country: 'ES', source: 'trade-show', companyName: 'Lopez Logistics' });
     const lopes = await tenantLead(rep, lopesId!);
-    expect(lopes).toMatchObject({ lastName: 'Lopes', possibleDuplicateOf: anaId, source: 'trade-show' });
+    expect(lopes).toMatchObject({ lastName: 'Lopes', title: 'Buyer', possibleDuplicateOf: anaId, source: 'trade-show' });
     // The manager sees them too.
     const manager = await signInToTenant(system.tenantUrl, 'manager@demo.test');
     expect((await tenantLead(manager, anaId!))?.title).toBe('Head of Procurement');
