@@ -5,7 +5,7 @@ import { api, appState } from '../state/app-store';
 import { useQuery } from '../hooks/useQuery';
 import { formatAgo } from '../sync/sync-format';
 import { useNow } from '../sync/useNow';
-import { kindLabel, newestFirst, notificationLabel, notificationTarget } from './notification-format';
+import { kindLabel, newestFirst, notificationLabel, notificationTarget, notificationTitle } from './notification-format';
 import './notifications-panel.css';
 
 const LIMIT = 100;
@@ -72,7 +72,7 @@ export function NotificationsPanel() {
             <li key={n.id} className={`notification${n.readAt === null ? ' unread' : ''}`} data-testid="notification" data-kind={n.kind} data-read={n.readAt !== null}>
               <button type="button" aria-label={notificationLabel(n)} onClick={() => open(n)}>
                 <div className="kind">{kindLabel(n.kind)}</div>
-                <div className="title">{n.title}</div>
+                <div className="title">{notificationTitle(n)}</div>
                 {n.body && <div className="body">{n.body}</div>}
                 <div className="when">
                   <time dateTime={new Date(n.createdAt).toISOString()} title={new Date(n.createdAt).toLocaleString()}>

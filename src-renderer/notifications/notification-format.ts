@@ -1,5 +1,6 @@
 // Readable words for notifications: the kind, where clicking one leads, and the order they are listed in.
 import type { Notification, NotificationKind } from '../../src-shared/domain/activities.schema';
+import { fieldLabel, mutationLabel } from '../sync/conflict-format';
 
 export const KIND_LABELS: Record<NotificationKind, string> = {
   assignment: 'Assignment',
@@ -26,5 +27,22 @@ export function newestFirst<T extends Pick<Notification, 'id' | 'createdAt'>>(it
 
 /** The accessible name of a notification's row: "Unread assignment: A lead was assigned to you". */
 export function notificationLabel(n: Pick<Notification, 'kind' | 'title' | 'readAt'>): string {
-  return `${n.readAt === null ? 'Unread ' : ''}${n.readAt === null ? kindLabel(n.kind).toLowerCase() : kindLabel(n.kind)}: ${n.title}`;
+  return `${n.readAt === null ? 'Unread ' : ''}${n.readAt === null ? kindLabel(n.kind).toLowerCase() : kindLabel(n.kind)}: ${notificationTitle(n)}`;
+}
+
+/**
+ * The title in words. The server names refusals and conflicts by their code ("Not applied: leads.qualify",
+ * "Conflicting change of lead ownerId"); those read as "Qualify lead was refused", "Conflicting change of a lead’s
+ * owner". Any other title is shown as written.
+ */
+export function notificationTitle(n: Pick<Notification, 'kind' | 'title'>): string {
+  if (n.kind === 'mutation.refused') {
+    const m = /^Not applied: ([\w.]+)$/.exec(n.title);
+    if (m) return `${mutationLabel(m[1]!)} was refused`;
+  }
+  if (n.kind === 'conflict') {
+    const m = /^Conflicting change of (lead|deal) (\w+)$/.exec(n.title);
+    if (m) return m[2] === 'record' ? `Conflicting change of a ${m[1]}` : `Conflicting change of a ${m[1]}’s ${fieldLabel(m[2]!).toLowerCase()}`;
+  }
+  return n.title;
 }

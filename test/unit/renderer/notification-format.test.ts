@@ -1,7 +1,7 @@
 // Notifications in words: each kind named, where a click leads, newest first, and the row's accessible name.
 import { describe, expect, it } from 'vitest';
 import { NotificationKind } from '../../../src-shared/domain/activities.schema';
-import { KIND_LABELS, kindLabel, newestFirst, notificationLabel, notificationTarget } from '../../../src-renderer/notifications/notification-format';
+import { KIND_LABELS, kindLabel, newestFirst, notificationLabel, notificationTarget, notificationTitle } from '../../../src-renderer/notifications/notification-format';
 
 describe('kindLabel', () => {
   it.each<[NotificationKind, string]>([
@@ -52,8 +52,24 @@ describe('notificationLabel', () => {
   it.each<[Parameters<typeof notificationLabel>[0], string]>([
     [{ kind: 'assignment', title: 'A lead was assigned to you', readAt: null }, 'Unread assignment: A lead was assigned to you'],
     [{ kind: 'assignment', title: 'A lead was assigned to you', readAt: 5 }, 'Assignment: A lead was assigned to you'],
-    [{ kind: 'mutation.refused', title: 'Qualify lead was refused', readAt: null }, 'Unread refused change: Qualify lead was refused'],
+    [{ kind: 'mutation.refused', title: 'Not applied: leads.qualify', readAt: null }, 'Unread refused change: Qualify lead was refused'],
   ])('%j → %s', (n, expected) => {
     expect(notificationLabel(n)).toBe(expected);
+  });
+});
+
+describe('notificationTitle', () => {
+  it.each<[Parameters<typeof notificationTitle>[0], string]>([
+    [{ kind: 'mutation.refused', title: 'Not applied: leads.qualify' }, 'Qualify lead was refused'],
+    [{ kind: 'mutation.refused', title: 'Not applied: deals.move' }, 'Move deal was refused'],
+    [{ kind: 'conflict', title: 'Conflicting change of lead ownerId' }, 'Conflicting change of a lead’s owner'],
+    [{ kind: 'conflict', title: 'Conflicting change of deal amountMinor' }, 'Conflicting change of a deal’s amount'],
+    [{ kind: 'conflict', title: 'Conflicting change of deal expectedCloseDate' }, 'Conflicting change of a deal’s expected close date'],
+    [{ kind: 'conflict', title: 'Conflicting change of lead record' }, 'Conflicting change of a lead'],
+    // Titles written for people are kept as they are.
+    [{ kind: 'assignment', title: 'A lead was assigned to you' }, 'A lead was assigned to you'],
+    [{ kind: 'mutation.refused', title: 'Your stage move was refused' }, 'Your stage move was refused'],
+  ])('%j → %s', (n, expected) => {
+    expect(notificationTitle(n)).toBe(expected);
   });
 });
