@@ -59,7 +59,7 @@ export function Workspace({ profile }: { profile: Profile }) {
         <span className="spacer" />
         <SyncBar onOpen={() => togglePanel('sync')} />
         <button type="button" className="bell" aria-label={`Notifications, ${unread} unread`} onClick={() => togglePanel('notifications')}>
-          🔔 <span data-testid="unread-count">{unread}</span>
+          Notifications <span className="badge" data-testid="unread-count">{unread}</span>
         </button>
         <span className="who" data-testid="profile">
           {profile.userName} ({profile.role}) · {profile.tenantName}
