@@ -115,6 +115,9 @@ describe('CSV import in Chromium', () => {
     // side of the browser connection waits for seconds at a time (the desktop host alone is ~0.3 s per chunk).
     page.setDefaultTimeout(SLOW.timeout);
     await signIn(page, 'Rita Rep (rep)');
+    // The rep's queue before: every good row must add one lead to it.
+    await expect.poll(async () => Number((await textOf(page, 'lead-count')) || NaN), EVENTUALLY).toBeGreaterThan(0);
+    const localBefore = Number(await text(page, 'lead-count'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByTestId('import-file').setInputFiles(file);
 
@@ -162,6 +165,12 @@ describe('CSV import in Chromium', () => {
     expect(rejectedCsv.headers).toEqual(['First Name', 'Last Name', 'E-mail', 'Phone', 'Company', 'Job Title', 'Country', 'Lead Source', 'Notes', 'row', 'reason']);
     expect(rejectedCsv.rows.map((r) => Number(r.cells[9]))).toEqual(bad.map((b) => b.line));
     rejectedCsv.rows.forEach((r, i) => expect(r.cells[10]).toContain(bad[i]!.reason));
+
+    // The leads are in the local store at once; the report stays while the rep looks at them.
+    await page.getByRole('button', { name: 'Go to the leads' }).click();
+    await expect.poll(async () => Number(await textOf(page, 'lead-count')), SLOW).toBe(localBefore + good);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    expect(await text(page, 'import-created')).toBe(String(good));
 
     // Sync sends the created leads to the tenant server: the rep sees every good row there.
     await expect.poll(() => textOf(page, 'sync-pending'), SLOW).toBe('0');
