@@ -65,6 +65,11 @@ export interface WritePath {
    * mutations, but neither a mutation (nothing to sync) nor audited. `tables` are reported as changed.
    */
   writeDerived<T>(tables: string[], write: (sqlite: Database.Database) => T, opts?: DerivedWriteOptions): Promise<T>;
+  /**
+   * Runs `job` in the write queue without a transaction of its own: no write of this connection runs meanwhile,
+   * so another connection (a worker thread building indexes after a first sync) can write without meeting a lock.
+   */
+  exclusive<T>(job: () => Promise<T>): Promise<T>;
   /** Resolves when every queued write has finished. */
   drain(): Promise<void>;
 }
@@ -191,6 +196,8 @@ export function createWritePath(o: WritePathOptions): WritePath {
         }
       });
     },
+
+    exclusive: (job) => queue.run(job),
 
     drain: () => queue.drain(),
   };

@@ -26,6 +26,8 @@ export interface ApplyContext {
 
 export class ReplicaWriter {
   private baseKeys = new Set<string>();
+  /** A bulk load is under way: leads arrive without their match keys (built at its end, see bulk-load.ts). */
+  deferMatchKeys = false;
 
   /** `me`: the replica's user, whose approval inbox and conflicts survive a deal's or lead's exit. */
   constructor(private readonly sqlite: Database.Database, private readonly me: () => string) {}
@@ -67,7 +69,7 @@ export class ReplicaWriter {
       }
       if (exists && exists.get(pk) === undefined) ctx.adopt![table as ParentTable].push(pk);
       upsert.run(...params);
-      if (table === 'leads') this.writeMatchKeys(Object.fromEntries(change.fields.map((f, i) => [f, values[i]])) as unknown as Lead);
+      if (table === 'leads' && !this.deferMatchKeys) this.writeMatchKeys(Object.fromEntries(change.fields.map((f, i) => [f, values[i]])) as unknown as Lead);
     }
     ctx.touched.add(table);
   }

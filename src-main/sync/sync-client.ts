@@ -7,6 +7,7 @@ import { REPLICATED_TABLES } from '../../src-shared/sync/replicated-tables';
 import type { ClientCore } from '../core/client-core';
 import { loadActor } from '../core/identity';
 import { createIdGenerator } from '../core/ids';
+import { buildMatchKeys, createIndexesInWorker, deferIndexes } from './bulk-load';
 import { reconnectDelay } from './poke-socket';
 import { rebase } from './rebase';
 import { ReplicaWriter } from './replica-writer';
@@ -38,6 +39,8 @@ export interface SyncClientOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   random?: () => number;
+  /** A full resync of at least this many rows into empty tables defers their indexes and match keys (see bulk-load.ts). */
+  bulkLoadRows?: number;
   /** Checkpoint the store's WAL from a worker thread (default true; see wal-checkpointer.ts). */
   walCheckpointer?: boolean;
   /** Sync after each local write (default true); otherwise only on syncNow and pokes. */
@@ -100,6 +103,8 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   const chunkRows = o.chunkRows ?? 25;
   // The commit after the budget costs about as much again (WAL writes): both together stay well under 50 ms.
   const applyBudgetMs = o.applyBudgetMs ?? 12;
+  // Below this, dropping and building the indexes costs more than keeping them current.
+  const bulkLoadRows = o.bulkLoadRows ?? 20_000;
   const random = o.random ?? Math.random;
   const logError = o.logError ?? ((message, err) => console.error(message, err));
   const store: AttachedStore = hooks.attach(core.store.sqlite);
@@ -125,6 +130,9 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   let roundError: unknown = null;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | null = null;
+  // A worker thread rebuilds deferred indexes on its own connection: only a store in a file can be shared so.
+  const canDefer = core.store.path !== '' && core.store.path !== ':memory:';
+  let bulkPending = state.get('bulk') !== undefined;
 
   /** Reads and writes go through the core's write queue: never inside another job's open transaction. */
   const inQueue = <T>(fn: () => T | Promise<T>, touched: string[] = []) => core.writes.writeDerived(touched, fn as () => T, { foreignKeys: false });
@@ -219,8 +227,14 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
         if (first && page.reset) {
           // A full resync starts: track arrivals in the tables that hold rows now (only they can hold stale ones).
           core.store.sqlite.prepare('DELETE FROM sync_seen').run();
-          state.set('reset', { tables: REPLICATED_TABLES.filter(hasRows) });
+          const withRows = REPLICATED_TABLES.filter(hasRows);
+          state.set('reset', { tables: withRows });
+          if (canDefer && !bulkPending && page.position.total >= bulkLoadRows) {
+            state.set('bulk', deferIndexes(core.store.sqlite, REPLICATED_TABLES.filter((t) => !withRows.includes(t))));
+            bulkPending = true;
+          }
         }
+        writer.deferMatchKeys = bulkPending && state.get('bulk')?.matchKeys === true;
         const reset = state.get('reset');
         const resetTables = reset ? new Set(reset.tables) : null;
         const adopt = page.position.reset ? null : emptyAdopt();
@@ -317,6 +331,14 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     }
   }
 
+  /** After a bulk load's last page: the leads' match keys, then the indexes (from a worker, holding the writes). */
+  async function finishBulkLoad(): Promise<void> {
+    const bulk = await inQueue(() => state.get('bulk'));
+    if (bulk?.matchKeys) await buildMatchKeys(core.store.sqlite, (fn) => inQueue(fn), applyBudgetMs, () => state.set('bulk', { ...bulk, matchKeys: false }));
+    if (bulk) await core.writes.exclusive(() => createIndexesInWorker(core.store.path, bulk));
+    bulkPending = false;
+  }
+
   async function round(): Promise<void> {
     setPhase('syncing');
     if (!versionsChecked) {
@@ -325,6 +347,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     }
     await pushAll();
     await pullAll();
+    if (bulkPending) await finishBulkLoad();
     // Parents that arrived new bring their children in follow-up pulls.
     for (let i = 0; i < 5 && state.get('adopt'); i++) await pullAll();
   }

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { ErrorBody } from '../../src-shared/api/errors';
 import type { Adopt, MutationResult, PullCursor, PullPosition, VersionMismatch } from '../../src-shared/sync/sync-protocol';
 import { prepared } from '../store/statement-cache';
+import type { BulkLoad } from './bulk-load';
 
 export interface SyncStateShape {
   /** The last finished pull. */
@@ -23,6 +24,8 @@ export interface SyncStateShape {
   adopt: Adopt;
   /** A full resync under way: the tables that held rows when it started (the only ones that can hold stale rows). */
   reset: { tables: string[] };
+  /** A large first sync's deferred indexes and match keys, built once it has finished (see bulk-load.ts). */
+  bulk: BulkLoad;
   /** The latest refusals, newest last, for the UI. */
   refusals: (MutationResult & { at: number })[];
   lastSyncAt: number;

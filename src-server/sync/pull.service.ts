@@ -21,6 +21,8 @@ import type { ViewerView } from './visibility-loader';
 
 type Row = Record<string, unknown>;
 const TOMBSTONE_PHASE = REPLICATED_TABLES.length;
+/** Rows in a pull's window above which its pages walk each table's key index rather than its version index. */
+const LARGE_WINDOW = 25_000;
 
 async function horizonOf(tx: AppDb, tenantId: string): Promise<number> {
   const [row] = await tx.select({ version: syncHorizons.version }).from(syncHorizons).where(eq(syncHorizons.tenantId, tenantId));
@@ -77,6 +79,11 @@ async function readPage(tx: AppDb, tenantId: string, start: PullPosition, limit:
   const batches: Page['batches'] = [];
   const deletes = new Map<ReplicatedTable, string[]>();
   let room = limit;
+  // A reset's window holds the whole table, and so may a large incremental one: walk the key index in order. Without
+  // statistics (a table just loaded) the planner would take the version index and sort the whole window for every
+  // page, which makes a first sync quadratic.
+  const walkKeys = position.reset || position.total > LARGE_WINDOW;
+  if (walkKeys) await tx.execute(sql`SET LOCAL enable_sort = off`);
   while (room > 0 && position.table < TOMBSTONE_PHASE) {
     const table = REPLICATED_TABLES[position.table]!;
     const info = pgTableOf(table);
@@ -93,6 +100,7 @@ async function readPage(tx: AppDb, tenantId: string, start: PullPosition, limit:
       position.afterId = '';
     }
   }
+  if (walkKeys) await tx.execute(sql`SET LOCAL enable_sort = on`);
   if (room > 0 && position.table === TOMBSTONE_PHASE) {
     // Deletes come last and all at once: few, and compacted away below the horizon.
     if (!position.reset && position.tables.includes(TOMBSTONE_PHASE)) {
