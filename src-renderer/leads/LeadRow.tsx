@@ -1,5 +1,5 @@
 // One row of the lead queue: memoized and given stable handlers, so scrolling renders only the rows that come into view.
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { MouseEvent } from 'react';
 import type { LeadQueueRow } from '../../src-shared/api/leads.api';
 import { LEAD_TRANSITIONS } from '../../src-shared/domain/lead-lifecycle';
@@ -27,10 +27,16 @@ interface Props {
   focused: boolean;
   ownerName: string;
   handlers: RowHandlers;
+  /** Mounted during a fast scroll: drawn as text only (no controls) until the scroll settles, so a frame stays short. */
+  liteAtMount: boolean;
+  settled: boolean;
 }
 
-export const LeadRow = memo(function LeadRow({ row, index, top, selected, focused, ownerName, handlers }: Props) {
+export const LeadRow = memo(function LeadRow({ row, index, top, selected, focused, ownerName, handlers, liteAtMount, settled }: Props) {
+  const [lite, setLite] = useState(liteAtMount);
+  if (lite && settled) setLite(false);
   const name = fullName(row);
+  if (lite) return <LiteRow row={row} index={index} top={top} selected={selected} focused={focused} ownerName={ownerName} />;
   // The shared state machine says which moves exist from here; the buttons offer only those.
   const next = LEAD_TRANSITIONS[row.status];
   return (
@@ -102,6 +108,31 @@ export const LeadRow = memo(function LeadRow({ row, index, top, selected, focuse
     </div>
   );
 });
+
+/** The same row as text, for the frames of a fast scroll: a third of the elements and no form controls to lay out. */
+function LiteRow({ row, index, top, selected, focused, ownerName }: Omit<Props, 'handlers' | 'liteAtMount' | 'settled'>) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`lq-row lq-lite${focused ? ' lq-focused' : ''}${selected ? ' lq-selected' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      data-testid="lead-row"
+      data-lead-id={row.id}
+      data-index={index}
+    >
+      <span className="lq-check" />
+      <span className="lq-name">{fullName(row)}</span>
+      <span>{row.companyName ?? ''}</span>
+      <span className={`lq-status lq-status-${row.status}`}>{STATUS_LABELS[row.status]}</span>
+      <span className="lq-source">{row.source ?? ''}</span>
+      <span className="lq-owner">{ownerName}</span>
+      <span className={`lq-score lq-score-${scoreBand(row.score)}`}>{row.score}</span>
+      <span className="lq-date">{shortDate(row.createdAt)}</span>
+    </div>
+  );
+}
 
 /** A row whose page is on its way. */
 export const PlaceholderRow = memo(function PlaceholderRow({ index, top }: { index: number; top: number }) {

@@ -69,9 +69,14 @@ export class QueuePager {
 
   getVersion = (): number => this.version;
 
-  /** Whether a load (a new query or a refresh) is under way. */
+  /** Whether any fetch is under way. */
   get loading(): boolean {
     return this.reloading || this.inflight.size > 0;
+  }
+
+  /** Whether a new query or a refresh is under way (the rows shown are about to be replaced). */
+  get replacing(): boolean {
+    return this.reloading;
   }
 
   currentQuery(): QueueQuery | null {

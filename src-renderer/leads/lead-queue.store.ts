@@ -31,7 +31,7 @@ export const useQueueView = create<QueueView>()(() => fresh(null));
 export const queueView = (): QueueView => useQueueView.getState();
 export const setQueueView = (patch: Partial<QueueView>): void => useQueueView.setState(patch);
 
-/** Makes the state the profile's (a new sign-in or another profile gets empty filters and fresh rows). */
-export function useQueueViewFor(profileId: string): void {
-  if (queueView().profileId !== profileId) useQueueView.setState(fresh(profileId));
+/** Starts the profile's state afresh: another profile (or a new sign-in) gets empty filters and new rows. */
+export function resetQueueView(profileId: string): void {
+  useQueueView.setState(fresh(profileId));
 }
