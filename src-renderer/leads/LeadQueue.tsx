@@ -23,7 +23,7 @@ import type { QuickAction } from './QuickActionForm';
 import { ScoreFactors } from './ScoreFactors';
 import './lead-queue.css';
 
-const SEARCH_DEBOUNCE_MS = 150;
+const TYPING_DEBOUNCE_MS = 150;
 const NO_PROBLEMS: readonly FieldProblem[] = [];
 
 /** The queue row fields a write's returned lead updates at once. */
@@ -33,7 +33,7 @@ const rowPatch = (lead: Lead): Partial<LeadQueueRow> => ({
 });
 
 // The toolbar's parts re-render only when what they show changes, never on a scroll or a page arriving.
-const Filters = memo(QueueFilters);
+const FilterBar = memo(QueueFilters);
 const Views = memo(SavedViews);
 const Bulk = memo(BulkAssignBar);
 
@@ -73,9 +73,10 @@ function QueueScreen({ profileId }: { profileId: string }) {
   const searchRef = useRef<HTMLInputElement>(null);
   const anchor = useRef(-1);
 
-  // The search waits for a pause in typing; every other filter applies at once.
-  const search = useDebounced(filters.search, SEARCH_DEBOUNCE_MS);
-  const built = useMemo(() => buildQueueQuery({ ...filters, search }, order, new Date().getTimezoneOffset()), [filters, search, order]);
+  // The typed filters (search, sources) wait for a pause in typing; the others apply at once.
+  const search = useDebounced(filters.search, TYPING_DEBOUNCE_MS);
+  const source = useDebounced(filters.source, TYPING_DEBOUNCE_MS);
+  const built = useMemo(() => buildQueueQuery({ ...filters, search, source }, order, new Date().getTimezoneOffset()), [filters, search, source, order]);
   const query = built.ok ? built.query : null;
   const queryKey = query ? JSON.stringify(query) : null;
 
@@ -142,7 +143,7 @@ function QueueScreen({ profileId }: { profileId: string }) {
           </button>
         )}
       </div>
-      <Filters
+      <FilterBar
         filters={filters}
         order={order}
         problems={built.ok ? NO_PROBLEMS : built.problems}

@@ -57,6 +57,7 @@ export const LeadRow = memo(function LeadRow({ row, index, top, selected, focuse
           type="checkbox"
           aria-label={`Select ${name}`}
           checked={selected}
+          // The click, not the change, carries the Shift key of a range selection; the state comes from the queue.
           onClick={(e: MouseEvent<HTMLInputElement>) => handlers.select(index, row.id, e.shiftKey)}
           onChange={() => undefined}
         />

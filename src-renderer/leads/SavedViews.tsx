@@ -43,6 +43,10 @@ export function SavedViews({ profileId, filters, order, onApply }: Props) {
     appState().notify(`View "${name.trim()}" saved`);
   };
 
+  // The picker names the view only while the queue still shows it: a filter changed since makes it a new, unsaved view.
+  const picked = views.find((v) => v.name === current);
+  const showing = picked !== undefined && JSON.stringify([picked.filters, picked.order]) === JSON.stringify([filters, order]) ? current : '';
+
   const remove = () => {
     setViews(deleteView(localStorage, profileId, current));
     appState().notify(`View "${current}" deleted`);
@@ -53,7 +57,7 @@ export function SavedViews({ profileId, filters, order, onApply }: Props) {
     <div className="lq-views">
       <label>
         Saved view
-        <select aria-label="Saved views" value={views.some((v) => v.name === current) ? current : ''} onChange={(e) => pick(e.target.value)}>
+        <select aria-label="Saved views" value={showing} onChange={(e) => pick(e.target.value)}>
           <option value="">{views.length ? 'Pick a view…' : 'No saved views'}</option>
           {views.map((v) => (
             <option key={v.name} value={v.name}>
@@ -62,7 +66,7 @@ export function SavedViews({ profileId, filters, order, onApply }: Props) {
           ))}
         </select>
       </label>
-      <button type="button" disabled={!current} onClick={remove} aria-label={current ? `Delete view ${current}` : 'Delete view'}>
+      <button type="button" disabled={!showing} onClick={remove} aria-label={showing ? `Delete view ${showing}` : 'Delete view'}>
         Delete
       </button>
       {naming ? (
