@@ -1,4 +1,5 @@
-// Deals as the caller may see them: only in pipelines they see, then by ownership and team.
+// Deals as the caller may see them: only in pipelines they see, then by ownership and team; and, read only, the deals
+// whose approval they hold.
 import { and, desc, eq } from 'drizzle-orm';
 import { AppError, ErrorCode } from '../../src-shared/api/errors';
 import { canEditDeal } from '../../src-shared/domain/visibility';
@@ -9,7 +10,7 @@ import { deals, pipelines } from '../db/schema/deals.table';
 import { nextVersion } from '../db/tenant-version';
 import { changedFields, writeAudit } from '../audit/audit-log';
 import { afterCursor, pageOf } from './page-cursor';
-import { dealVisibleTo, visiblePipelineIds } from './visibility-sql';
+import { dealReadableBy, visiblePipelineIds } from './visibility-sql';
 
 type DealRow = typeof deals.$inferSelect;
 const toRecord = (row: DealRow): DealRecord => row;
@@ -22,7 +23,7 @@ export async function listDeals(ctx: ServerContext, viewer: Viewer, query: DealL
     .select()
     .from(deals)
     .where(and(
-      dealVisibleTo(viewer, visible),
+      dealReadableBy(viewer, visible),
       query.pipelineId === undefined ? undefined : eq(deals.pipelineId, query.pipelineId),
       query.stageId === undefined ? undefined : eq(deals.stageId, query.stageId),
       query.status === undefined ? undefined : eq(deals.status, query.status),
@@ -38,7 +39,7 @@ export async function listDeals(ctx: ServerContext, viewer: Viewer, query: DealL
 /** A deal the viewer may not see (or in a pipeline they may not see) answers exactly like one that does not exist. */
 export async function getDeal(ctx: ServerContext, viewer: Viewer, id: string): Promise<DealRecord> {
   const visible = await visiblePipelineIds(ctx.db, viewer);
-  const [row] = await ctx.db.select().from(deals).where(and(eq(deals.id, id), dealVisibleTo(viewer, visible)));
+  const [row] = await ctx.db.select().from(deals).where(and(eq(deals.id, id), dealReadableBy(viewer, visible)));
   if (!row) throw dealNotFound();
   return toRecord(row);
 }
@@ -53,7 +54,7 @@ export async function patchDeal(ctx: ServerContext, viewer: Viewer, id: string, 
       .select({ deal: deals, pipeline: pipelines })
       .from(deals)
       .innerJoin(pipelines, eq(pipelines.id, deals.pipelineId))
-      .where(and(eq(deals.id, id), dealVisibleTo(viewer, visible)))
+      .where(and(eq(deals.id, id), dealReadableBy(viewer, visible)))
       .for('update', { of: deals });
     if (!found) throw dealNotFound();
     const row = found.deal;

@@ -1,5 +1,6 @@
 // Who may see and change which records: pure predicates shared by the server, sync filtering and the desktop.
 import type { Permission, RoleName } from './accounts.schema';
+import type { ApprovalStatus } from './approvals.schema';
 import type { PipelineAccess } from './deals.schema';
 
 /** The signed-in user as the permission rules see them. */
@@ -22,6 +23,14 @@ export interface OwnedRecord {
 
 export interface DealRef extends OwnedRecord {
   pipelineId: string;
+}
+
+/** An approval request as the rules see it: whose it is and where it stands. */
+export interface ApprovalRef {
+  tenantId: string;
+  dealId: string;
+  approverId: string | null;
+  status: ApprovalStatus;
 }
 
 export interface PipelineRef {
@@ -121,4 +130,31 @@ export function canEditDeal(viewer: Viewer, deal: DealRef, pipeline: PipelineRef
   if (!canSeeDeal(viewer, deal, pipeline)) return false;
   if (deal.ownerId === viewer.userId || hasPermission(viewer, 'deals.viewAll')) return true;
   return deal.teamId !== null && viewer.managedTeamIds.includes(deal.teamId);
+}
+
+/**
+ * Holds an approval request: it is routed to them (the level's approver, a delegate standing in, an escalation target)
+ * and pending, or it was decided while it was theirs. A voided request, or one routed on to someone else, is not.
+ */
+export function holdsApproval(viewer: Viewer, request: ApprovalRef): boolean {
+  return request.tenantId === viewer.tenantId && request.approverId === viewer.userId && request.status !== 'voided';
+}
+
+/**
+ * Reads a deal: sees it, or holds one of its approval requests, whatever their role, team or the pipeline's access
+ * (an approver must see what they decide, offline too). Reading is all the approval gives: edits still need
+ * canEditDeal. `requests`: approval requests, of this deal or others (only this deal's count).
+ */
+export function canReadDeal(viewer: Viewer, deal: DealRef & { id: string }, pipeline: PipelineRef | undefined, requests: readonly ApprovalRef[]): boolean {
+  if (pipeline !== undefined && canSeeDeal(viewer, deal, pipeline)) return true;
+  return deal.tenantId === viewer.tenantId && requests.some((r) => r.dealId === deal.id && holdsApproval(viewer, r));
+}
+
+/**
+ * Reads a pipeline with its stages and rules: sees it, or it holds a deal whose approval the viewer holds (the inbox
+ * names the deal's stage and the stage it asks for, and deciding runs the pipeline's move rules).
+ * `heldDealPipelineIds`: the pipelines of the deals whose approval the viewer holds.
+ */
+export function canReadPipeline(viewer: Viewer, pipeline: PipelineRef, heldDealPipelineIds: readonly string[]): boolean {
+  return canSeePipeline(viewer, pipeline) || (pipeline.tenantId === viewer.tenantId && heldDealPipelineIds.includes(pipeline.id));
 }

@@ -1,14 +1,16 @@
-// The SQL visibility conditions select exactly the rows the shared predicates allow, for any viewer.
+// The SQL visibility conditions select exactly the rows the shared predicates allow, for any viewer: leads, deals (also
+// those read through an approval the viewer holds) and pipelines.
 import { beforeAll, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { and, inArray } from 'drizzle-orm';
 import { PERMISSIONS } from '../../../src-shared/domain/accounts.schema';
 import type { PipelineAccess } from '../../../src-shared/domain/deals.schema';
-import { canSeeDeal, canSeeLead } from '../../../src-shared/domain/visibility';
-import type { Viewer } from '../../../src-shared/domain/visibility';
+import { canReadDeal, canReadPipeline, canSeeDeal, canSeeLead, canSeePipeline, holdsApproval } from '../../../src-shared/domain/visibility';
+import type { ApprovalRef, Viewer } from '../../../src-shared/domain/visibility';
+import { approvalRequests } from '../../../src-server/db/schema/approvals.table';
 import { deals, pipelines } from '../../../src-server/db/schema/deals.table';
 import { leads } from '../../../src-server/db/schema/leads.table';
-import { dealVisibleTo, leadVisibleTo, visiblePipelineIds } from '../../../src-server/records/visibility-sql';
+import { dealReadableBy, dealVisibleTo, leadVisibleTo, readablePipelineIds, visiblePipelineIds } from '../../../src-server/records/visibility-sql';
 import { forEachDatabase } from '../../helpers/server-db';
 
 const T = 'vis-tenant';
@@ -29,6 +31,20 @@ const pipelineRows = [T, OTHER].flatMap((tenantId) => ACCESS.map((access, i) => 
   id: `${tenantId}:p${i}`, tenantId, name: `P${i}`, position: i, configVersion: 1, currency: 'EUR', transitionMode: 'any' as const, access, createdAt: 0, updatedAt: 0,
 })));
 
+const STATUSES = ['pending', 'approved', 'rejected', 'voided'] as const;
+/**
+ * Who the approval requests of deal `i` in pipeline `p` are routed to: vis-u1 in pipelines 0 and 2, vis-u2 in 1, vis-u3
+ * now and then in 3, nobody sometimes, and some deals in pipelines 0 and 1 have a second request for anyone; statuses
+ * cycle. So each user holds deals in some pipelines and not others, and some of their requests are voided.
+ */
+function requestsOf(i: number, p: number): { approverId: string | null; status: (typeof STATUSES)[number] }[] {
+  const status = STATUSES[(i + p) % STATUSES.length]!;
+  const first = p === 0 || (p === 2 && i % 2 === 0) ? 'vis-u1' : p === 1 ? 'vis-u2' : p === 3 && i % 5 === 0 ? 'vis-u3' : null;
+  const out = i % 7 === 3 ? [] : [{ approverId: first, status }];
+  if (i % 3 === 0 && p < 2) out.push({ approverId: USERS[i % USERS.length]!, status: STATUSES[i % STATUSES.length]! });
+  return out;
+}
+
 const viewerArb: fc.Arbitrary<Viewer> = fc.record({
   userId: fc.constantFrom(...USERS),
   tenantId: fc.constantFrom(T, T, T, OTHER),
@@ -41,6 +57,8 @@ const viewerArb: fc.Arbitrary<Viewer> = fc.record({
 forEachDatabase('SQL visibility equals the shared predicates', (env) => {
   const leadIds: string[] = [];
   const dealIds: string[] = [];
+  const requests: ApprovalRef[] = [];
+  const allDeals = rows.flatMap((r, i) => pipelineRows.filter((p) => p.tenantId === r.tenantId).map((p, k) => ({ ...r, pipelineId: p.id, id: `vis-deal-${i}-${k}`, pipeline: p })));
 
   beforeAll(async () => {
     const db = env().ctx.db;
@@ -60,6 +78,13 @@ forEachDatabase('SQL visibility equals the shared predicates', (env) => {
     })));
     await db.insert(deals).values(dealRows);
     dealIds.push(...dealRows.map((d) => d.id));
+    const requestRows = rows.flatMap((r, i) => ACCESS.flatMap((_, p) => requestsOf(i, p).map((q, n) => ({
+      id: `vis-req-${i}-${p}-${n}`, tenantId: r.tenantId, dealId: `vis-deal-${i}-${p}`, policyId: 'vis-policy', requestedBy: 'vis-u1',
+      binding: { amountMinor: null, discountPct: null, expectedCloseDate: null, targetStageId: 's' }, levelIndexes: [0], currentStep: 0,
+      approverId: q.approverId, dueAt: null, status: q.status, createdAt: i, decidedAt: null,
+    }))));
+    await db.insert(approvalRequests).values(requestRows);
+    requests.push(...requestRows);
   });
 
   it('leadVisibleTo ≡ canSeeLead', async () => {
@@ -80,6 +105,37 @@ forEachDatabase('SQL visibility equals the shared predicates', (env) => {
         .filter((d) => canSeeDeal(viewer, d, d.pipeline))
         .map((d) => d.id);
       expect(selected.map((s) => s.id).sort()).toEqual(expected.sort());
+    }), { numRuns: 150 });
+  });
+
+  const heldIn = (viewer: Viewer) => allDeals.filter((d) => d.tenantId === viewer.tenantId && requests.some((r) => r.dealId === d.id && holdsApproval(viewer, r))).map((d) => d.pipelineId);
+
+  it('the approval fixture covers every case: deals and hidden pipelines opened by an approval and not, voided, routed to nobody', () => {
+    const reps = USERS.map((userId): Viewer => ({ userId, tenantId: T, role: 'rep', teamId: null, permissions: [], managedTeamIds: [] }));
+    const tenantPipelines = pipelineRows.filter((p) => p.tenantId === T);
+    expect(reps.some((v) => tenantPipelines.some((p) => !canSeePipeline(v, p) && canReadPipeline(v, p, heldIn(v))))).toBe(true);
+    expect(reps.some((v) => tenantPipelines.some((p) => !canReadPipeline(v, p, heldIn(v))))).toBe(true);
+    expect(reps.some((v) => allDeals.some((d) => !canSeeDeal(v, d, d.pipeline) && canReadDeal(v, d, d.pipeline, requests)))).toBe(true);
+    expect(requests.some((r) => r.approverId !== null && r.status === 'voided')).toBe(true);
+    expect(requests.some((r) => r.approverId === null)).toBe(true);
+    expect(requests.some((r) => r.tenantId === OTHER && r.status === 'pending')).toBe(true);
+  });
+
+  it('dealReadableBy over visiblePipelineIds ≡ canReadDeal (seen, or held for approval)', async () => {
+    const db = env().ctx.db;
+    await fc.assert(fc.asyncProperty(viewerArb, async (viewer) => {
+      const visible = await visiblePipelineIds(db, viewer);
+      const selected = await db.select({ id: deals.id }).from(deals).where(and(inArray(deals.id, dealIds), dealReadableBy(viewer, visible)));
+      const expected = allDeals.filter((d) => canReadDeal(viewer, d, d.pipeline, requests)).map((d) => d.id);
+      expect(selected.map((s) => s.id).sort()).toEqual(expected.sort());
+    }), { numRuns: 150 });
+  });
+
+  it('readablePipelineIds ≡ canReadPipeline over the pipelines of the deals whose approval the viewer holds', async () => {
+    const db = env().ctx.db;
+    await fc.assert(fc.asyncProperty(viewerArb, async (viewer) => {
+      const expected = pipelineRows.filter((p) => canReadPipeline(viewer, p, heldIn(viewer))).map((p) => p.id);
+      expect((await readablePipelineIds(db, viewer)).sort()).toEqual(expected.sort());
     }), { numRuns: 150 });
   });
 });

@@ -4,9 +4,10 @@ import { PERMISSIONS } from '../../../src-shared/domain/accounts.schema';
 import type { Permission } from '../../../src-shared/domain/accounts.schema';
 import type { PipelineAccess } from '../../../src-shared/domain/deals.schema';
 import {
-  canAssignLeadTo, canEditDeal, canEditLead, canEditPipeline, canMoveInPipeline, canSeeDeal, canSeeLead, canSeePipeline, viewerTeamIds,
+  canAssignLeadTo, canEditDeal, canEditLead, canEditPipeline, canMoveInPipeline, canReadDeal, canReadPipeline, canSeeDeal, canSeeLead, canSeePipeline,
+  holdsApproval, viewerTeamIds,
 } from '../../../src-shared/domain/visibility';
-import type { AssigneeRef, OwnedRecord, PipelineRef, Viewer } from '../../../src-shared/domain/visibility';
+import type { ApprovalRef, AssigneeRef, OwnedRecord, PipelineRef, Viewer } from '../../../src-shared/domain/visibility';
 
 const T = 'tenant-a';
 const MANAGER_PERMS: Permission[] = ['leads.viewTeam', 'leads.reopen', 'leads.reassign', 'deals.viewTeam', 'deals.approve', 'data.export'];
@@ -140,6 +141,45 @@ describe('pipelines', () => {
     ])('%s on %o in %s: sees %s, edits %s', (who, d, which, sees, edits) => {
       expect(canSeeDeal(viewers[who], d, pipelines[which])).toBe(sees);
       expect(canEditDeal(viewers[who], d, pipelines[which])).toBe(edits);
+    });
+  });
+
+  describe('deals held for approval', () => {
+    const deal = { id: 'd1', tenantId: T, ownerId: 'rep1', teamId: 'east', pipelineId: 'p1' };
+    const request = (approverId: string | null, status: ApprovalRef['status'], extra: Partial<ApprovalRef> = {}): ApprovalRef => ({ tenantId: T, dealId: 'd1', approverId, status, ...extra });
+    // [viewer, the deal's requests, holds one, reads the deal in a pipeline hidden from them]
+    it.each<[Who, ApprovalRef[], boolean]>([
+      ['rep2', [request('rep2', 'pending')], true],
+      ['rep2', [request('rep2', 'approved')], true],
+      ['rep2', [request('rep2', 'rejected')], true],
+      ['rep2', [request('rep2', 'voided')], false],
+      ['rep2', [request('manager', 'pending')], false],
+      ['rep2', [request(null, 'pending')], false],
+      ['rep2', [request('rep2', 'pending', { dealId: 'd2' })], false],
+      ['rep2', [request('rep2', 'voided'), request('rep2', 'pending')], true],
+      ['otherAdmin', [request('admin-b', 'pending')], false],
+      ['rep2', [], false],
+    ])('%s with requests %j: reads %s', (who, requests, reads) => {
+      const viewer = viewers[who];
+      expect(requests.some((r) => r.dealId === 'd1' && holdsApproval(viewer, r))).toBe(reads);
+      expect(canReadDeal(viewer, deal, westOnly, requests)).toBe(reads);
+      expect(canReadDeal(viewer, deal, undefined, requests)).toBe(reads);
+      // Reading is all an approval gives.
+      expect(canEditDeal(viewer, deal, westOnly)).toBe(false);
+    });
+
+    it('reads every deal it sees without any request', () => {
+      expect(canReadDeal(rep1, deal, open, [])).toBe(true);
+      expect(canReadDeal(manager, deal, open, [request('admin', 'pending')])).toBe(true);
+      expect(canReadDeal(rep1, deal, managersOnly, [])).toBe(false);
+    });
+
+    it('reads a hidden pipeline holding a deal whose approval it holds, and no other tenant’s', () => {
+      expect(canReadPipeline(rep1, managersOnly, [])).toBe(false);
+      expect(canReadPipeline(rep1, managersOnly, ['p1'])).toBe(true);
+      expect(canReadPipeline(rep1, managersOnly, ['p2'])).toBe(false);
+      expect(canReadPipeline(rep1, open, [])).toBe(true);
+      expect(canReadPipeline(rep1, foreign, ['p1'])).toBe(false);
     });
   });
 });
