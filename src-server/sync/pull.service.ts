@@ -16,7 +16,7 @@ import { currentVersion } from '../db/tenant-version';
 import { forgetResults } from './push.service';
 import { pgTableOf, selectRows } from './pg-tables';
 import { requireCompatible } from './sync-versions';
-import { contextFor, loadViewerView } from './visibility-loader';
+import { contextFor, dealsOfChangedRequests, loadViewerView } from './visibility-loader';
 import type { ViewerView } from './visibility-loader';
 
 type Row = Record<string, unknown>;
@@ -165,7 +165,9 @@ export async function pullChanges(ctx: ServerContext, auth: RequestAuth, req: Pa
     const { position, starts } = await positionFor(tx, view, req);
     const page = await readPage(tx, tenantId, position, req.limit);
     const adopted = req.adopt ? await adoptedChildren(tx, tenantId, req.adopt) : [];
-    const all = [...page.batches, ...adopted];
+    // Deals whose approval moved to or away from the viewer enter or leave their view though their rows did not change.
+    const routed = page.position.reset ? [] : await dealsOfChangedRequests(tx, view, page.batches);
+    const all = [...page.batches, ...adopted, ...routed];
     const ctxV = await contextFor(tx, view, all);
     const upserts = new Map<ReplicatedTable, Row[]>();
     const deletes = page.deletes;

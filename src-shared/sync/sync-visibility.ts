@@ -1,6 +1,6 @@
 // Which replicated rows a user's replica holds: the shared visibility rules extended to every replicated table.
-import type { DealRef, OwnedRecord, PipelineRef, Viewer } from '../domain/visibility';
-import { canSeeDeal, canSeeLead, canSeePipeline } from '../domain/visibility';
+import type { ApprovalRef, DealRef, OwnedRecord, PipelineRef, Viewer } from '../domain/visibility';
+import { canReadDeal, canReadPipeline, canSeeLead } from '../domain/visibility';
 import type { ReplicatedTable } from './replicated-tables';
 
 export interface LeadScope extends OwnedRecord {
@@ -12,13 +12,24 @@ export interface RequestScope {
   approverId: string | null;
 }
 
-/** What the rules need besides the row itself: the tenant's pipelines and the parents the row hangs off. */
+export interface DealScope extends DealRef {
+  id: string;
+}
+
+/**
+ * What the rules need besides the row itself: the tenant's pipelines, the parents the row hangs off, and the viewer's
+ * own approval requests, which let them read a deal (and its pipeline) they would not see otherwise.
+ */
 export interface VisibilityContext {
   viewer: Viewer;
   pipelines: ReadonlyMap<string, PipelineRef>;
   leads: ReadonlyMap<string, LeadScope>;
-  deals: ReadonlyMap<string, DealRef>;
+  deals: ReadonlyMap<string, DealScope>;
   approvalRequests: ReadonlyMap<string, RequestScope>;
+  /** The approval requests routed to the viewer, by deal id: at least those of every deal judged with this context. */
+  heldApprovals: ReadonlyMap<string, readonly ApprovalRef[]>;
+  /** The pipelines of the deals whose approval the viewer holds (part of the view scope: a change resets the replica). */
+  heldDealPipelineIds: readonly string[];
 }
 
 /** The parents a row's visibility depends on, for a loader to fetch before asking `rowVisible`. */
@@ -37,10 +48,15 @@ export const leadVisible = (ctx: VisibilityContext, id: string): boolean => {
   return lead !== undefined && !lead.archived && canSeeLead(ctx.viewer, lead);
 };
 
+const dealReadable = (ctx: VisibilityContext, deal: DealScope): boolean =>
+  canReadDeal(ctx.viewer, deal, ctx.pipelines.get(deal.pipelineId), ctx.heldApprovals.get(deal.id) ?? []);
+
+const pipelineReadable = (ctx: VisibilityContext, pipeline: PipelineRef): boolean => canReadPipeline(ctx.viewer, pipeline, ctx.heldDealPipelineIds);
+
+/** A deal is seen by the role's rules, or read by whoever holds one of its approval requests. */
 export const dealVisible = (ctx: VisibilityContext, id: string): boolean => {
   const deal = ctx.deals.get(id);
-  const pipeline = deal && ctx.pipelines.get(deal.pipelineId);
-  return deal !== undefined && pipeline !== undefined && canSeeDeal(ctx.viewer, deal, pipeline);
+  return deal !== undefined && dealReadable(ctx, deal);
 };
 
 /** An approval request is seen with its deal, and always by its current approver (the inbox). */
@@ -55,7 +71,7 @@ function entityVisible(ctx: VisibilityContext, entityType: string, entityId: str
   if (entityType === 'approval') return requestVisible(ctx, entityId);
   if (entityType === 'pipeline') {
     const pipeline = ctx.pipelines.get(entityId);
-    return pipeline !== undefined && canSeePipeline(ctx.viewer, pipeline);
+    return pipeline !== undefined && pipelineReadable(ctx, pipeline);
   }
   // Contacts, companies, users, teams and configuration are the tenant's shared reference data.
   return true;
@@ -67,16 +83,14 @@ export function rowVisible(table: ReplicatedTable, row: Row, ctx: VisibilityCont
   if (tenantId !== ctx.viewer.tenantId) return false;
   switch (table) {
     case 'pipelines':
-      return canSeePipeline(ctx.viewer, row as unknown as PipelineRef);
+      return pipelineReadable(ctx, row as unknown as PipelineRef);
     case 'stages':
     case 'stage_transition_rules':
       return entityVisible(ctx, 'pipeline', str(row['pipelineId']));
     case 'leads':
       return row['archived'] !== true && canSeeLead(ctx.viewer, row as unknown as OwnedRecord);
-    case 'deals': {
-      const pipeline = ctx.pipelines.get(str(row['pipelineId']));
-      return pipeline !== undefined && canSeeDeal(ctx.viewer, row as unknown as DealRef, pipeline);
-    }
+    case 'deals':
+      return dealReadable(ctx, row as unknown as DealScope);
     case 'stage_history':
       return dealVisible(ctx, str(row['dealId']));
     case 'approval_requests':
@@ -142,7 +156,7 @@ export function hashString(s: string): string {
 
 /**
  * The fingerprint of what a viewer may see beyond the rows themselves: role, permissions, teams and the pipelines
- * they see. When it changes, rows the viewer's replica holds may have left (or entered) the view without changing,
+ * they read (by their access, or through an approval they hold). When it changes, rows the viewer's replica holds may have left (or entered) the view without changing,
  * so the next pull is a reset.
  */
 export function viewScope(viewer: Viewer, visiblePipelineIds: readonly string[]): string {

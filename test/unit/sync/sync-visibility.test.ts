@@ -1,7 +1,7 @@
-// Which rows a replica holds: the shared rules per table, through parents, with the inbox and conflict exceptions.
+// Which rows a replica holds: the shared rules per table, through parents, with the inbox, approver and conflict exceptions.
 import { describe, expect, it } from 'vitest';
 import type { Permission } from '../../../src-shared/domain/accounts.schema';
-import type { Viewer } from '../../../src-shared/domain/visibility';
+import type { ApprovalRef, Viewer } from '../../../src-shared/domain/visibility';
 import { rowVisible, viewScope } from '../../../src-shared/sync/sync-visibility';
 import type { VisibilityContext } from '../../../src-shared/sync/sync-visibility';
 
@@ -9,13 +9,25 @@ const T = 'tenant';
 const rep = (permissions: Permission[] = []): Viewer => ({ userId: 'me', tenantId: T, role: 'rep', teamId: 'east', permissions, managedTeamIds: [] });
 const access = { viewRoles: ['admin', 'manager', 'rep'] as const, viewTeamIds: [], moveRoles: ['rep'] as const, editRoles: [] };
 
-function ctx(viewer: Viewer): VisibilityContext {
+const held = (dealId: string, status: ApprovalRef['status'], approverId = 'me'): [string, ApprovalRef[]] => [dealId, [{ tenantId: T, dealId, approverId, status }]];
+
+function ctx(viewer: Viewer, heldDealPipelineIds: string[] = []): VisibilityContext {
+  const deal = (id: string, ownerId: string, pipelineId: string) => [id, { id, tenantId: T, ownerId, teamId: 'east', pipelineId }] as const;
   return {
     viewer,
     pipelines: new Map([['p1', { id: 'p1', tenantId: T, access: { ...access, viewRoles: [...access.viewRoles], moveRoles: [...access.moveRoles], editRoles: [] } }], ['p2', { id: 'p2', tenantId: T, access: { viewRoles: ['admin'], viewTeamIds: [], moveRoles: [], editRoles: [] } }]]),
     leads: new Map([['mine', { tenantId: T, ownerId: 'me', teamId: 'east', archived: false }], ['theirs', { tenantId: T, ownerId: 'you', teamId: 'east', archived: false }], ['old', { tenantId: T, ownerId: 'me', teamId: 'east', archived: true }]]),
-    deals: new Map([['d-mine', { tenantId: T, ownerId: 'me', teamId: 'east', pipelineId: 'p1' }], ['d-hidden', { tenantId: T, ownerId: 'me', teamId: 'east', pipelineId: 'p2' }], ['d-theirs', { tenantId: T, ownerId: 'you', teamId: 'east', pipelineId: 'p1' }]]),
-    approvalRequests: new Map([['r-mine', { dealId: 'd-mine', approverId: 'boss' }], ['r-inbox', { dealId: 'd-theirs', approverId: 'me' }]]),
+    deals: new Map([
+      deal('d-mine', 'me', 'p1'), deal('d-hidden', 'me', 'p2'), deal('d-theirs', 'you', 'p1'),
+      deal('d-held', 'you', 'p1'), deal('d-held-hidden', 'you', 'p2'), deal('d-decided', 'you', 'p1'), deal('d-voided', 'you', 'p1'), deal('d-moved-on', 'you', 'p1'),
+    ]),
+    approvalRequests: new Map([['r-mine', { dealId: 'd-mine', approverId: 'boss' }], ['r-inbox', { dealId: 'd-theirs', approverId: 'me' }], ['r-held-other', { dealId: 'd-held', approverId: 'boss' }]]),
+    heldApprovals: new Map([
+      held('d-held', 'pending'), held('d-held-hidden', 'pending'), held('d-decided', 'rejected'), held('d-voided', 'voided'),
+      // Someone else's request on a deal: loaders pass the viewer's only, and the rule ignores the rest.
+      held('d-moved-on', 'pending', 'boss'),
+    ]),
+    heldDealPipelineIds,
   };
 }
 
@@ -42,6 +54,29 @@ describe('rowVisible', () => {
     ['audit_log', { tenantId: T, entityType: 'approval', entityId: 'r-mine' }, true],
   ] as const)('%s %j → %s', (table, row, expected) => {
     expect(rowVisible(table, row, c)).toBe(expected);
+  });
+
+  it.each([
+    ['d-held', true, 'pending and routed to them'],
+    ['d-decided', true, 'decided while it was theirs'],
+    ['d-voided', false, 'voided'],
+    ['d-moved-on', false, 'routed to someone else'],
+    ['d-theirs', false, 'not theirs to approve (only the request is in the inbox)'],
+  ] as const)('reads deal %s through its approval: %s (%s), with its history, other requests and activities', (id, expected, _why) => {
+    expect(rowVisible('deals', { id, tenantId: T, ownerId: 'you', teamId: 'east', pipelineId: 'p1' }, c)).toBe(expected);
+    expect(rowVisible('stage_history', { tenantId: T, dealId: id }, c)).toBe(expected);
+    expect(rowVisible('activities', { tenantId: T, entityType: 'deal', entityId: id }, c)).toBe(expected);
+    expect(rowVisible('approval_requests', { tenantId: T, dealId: id, approverId: 'boss' }, c)).toBe(expected);
+  });
+
+  it('reads a deal held for approval in a pipeline hidden from them, and that pipeline with its stages when the loader names it', () => {
+    expect(rowVisible('deals', { id: 'd-held-hidden', tenantId: T, ownerId: 'you', teamId: 'east', pipelineId: 'p2' }, c)).toBe(true);
+    expect(rowVisible('pipelines', { id: 'p2', tenantId: T, access: { viewRoles: ['admin'], viewTeamIds: [], moveRoles: [], editRoles: [] } }, c)).toBe(false);
+    const opened = ctx(rep(), ['p2']);
+    expect(rowVisible('pipelines', { id: 'p2', tenantId: T, access: { viewRoles: ['admin'], viewTeamIds: [], moveRoles: [], editRoles: [] } }, opened)).toBe(true);
+    expect(rowVisible('stages', { tenantId: T, pipelineId: 'p2' }, opened)).toBe(true);
+    // The pipeline opens for the held deal only: the viewer's own deal there stays hidden.
+    expect(rowVisible('deals', { id: 'd-hidden', tenantId: T, ownerId: 'me', teamId: 'east', pipelineId: 'p2' }, opened)).toBe(false);
   });
 
   it('sees the team’s leads with leads.viewTeam', () => {
