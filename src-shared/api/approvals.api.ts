@@ -8,7 +8,8 @@ import { DealMovePatchArgs } from '../mutators/deal-args';
 
 export const InboxItem = z.object({
   request: ApprovalRequest,
-  deal: Deal.pick({ id: true, name: true, amountMinor: true, currency: true, ownerId: true, stageId: true, expectedCloseDate: true }),
+  /** Null while the deal has not reached this replica: the request's binding still carries amount, close date and target stage. */
+  deal: Deal.pick({ id: true, name: true, amountMinor: true, currency: true, ownerId: true, stageId: true, expectedCloseDate: true }).nullable(),
   targetStageName: z.string(),
   /** Set when the actor sees this as someone's delegate. */
   onBehalfOf: Id.nullable(),

@@ -22,11 +22,12 @@ export const approvalsHandlers: HandlerMap<typeof APPROVALS_API, CoreContext> = 
         SELECT from_user_id FROM delegations WHERE tenant_id = ? AND to_user_id = ? AND starts_at <= ? AND ends_at > ?))`,
     [me.userId, me.tenantId, me.userId, now, now], 'ORDER BY due_at, created_at');
     return requests.map((request) => {
-      const deal = mustRead(ctx, 'deals', request.dealId, 'deal');
+      // A request can arrive before its deal (a pull in progress, an older server): it still lists, with what it carries.
+      const deal = readEntities(ctx, 'deals', 'id = ?', [request.dealId])[0];
       const target = readEntities(ctx, 'stages', 'id = ?', [request.binding.targetStageId])[0];
       return {
         request,
-        deal: { id: deal.id, name: deal.name, amountMinor: deal.amountMinor, currency: deal.currency, ownerId: deal.ownerId, stageId: deal.stageId, expectedCloseDate: deal.expectedCloseDate },
+        deal: deal ? { id: deal.id, name: deal.name, amountMinor: deal.amountMinor, currency: deal.currency, ownerId: deal.ownerId, stageId: deal.stageId, expectedCloseDate: deal.expectedCloseDate } : null,
         targetStageName: target?.name ?? request.binding.targetStageId,
         onBehalfOf: request.approverId === me.userId ? null : request.approverId,
       };
