@@ -101,6 +101,26 @@ describe('approvals', () => {
     await manager.close();
   });
 
+  it('lists a request whose deal has not reached the replica (yet) with what the request carries, and the others in full', async () => {
+    const dir = tempDir();
+    const clock = new TestClock();
+    const rep = openAs(dir, U.rep1, clock);
+    const missing = await gatedMove(rep, 50_000_00);
+    clock.advance(1000);
+    const present = await gatedMove(rep, 20_000_00);
+    if (missing.kind !== 'approvalRequired' || present.kind !== 'approvalRequired') throw new Error('expected approval requests');
+    await rep.close();
+    const manager = openAs(dir, U.manager, clock, { fresh: false });
+    // As on a replica whose pull brought the request but not its deal (a pull under way, an older server).
+    manager.store.sqlite.prepare('DELETE FROM deals WHERE id = ?').run(missing.deal.id);
+    expect(await manager.call('approvals.inbox', {})).toEqual([
+      { request: missing.request, deal: null, targetStageName: 'Negotiation', onBehalfOf: null },
+      { request: present.request, deal: expect.objectContaining({ id: present.deal.id, name: 'Big one', amountMinor: 20_000_00 }), targetStageName: 'Negotiation', onBehalfOf: null },
+    ]);
+    expect(missing.request.binding).toMatchObject({ amountMinor: 50_000_00, expectedCloseDate: '2026-03-31' });
+    await manager.close();
+  });
+
   it('asks for an approval explicitly, and refuses to when the move needs none', async () => {
     const client = openAs(tempDir(), U.rep1, new TestClock());
     const deal = await client.call('deals.create', { name: 'D', pipelineId: PIPELINE, amountMinor: 30_000_00 });
