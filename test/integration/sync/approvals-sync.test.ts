@@ -1,6 +1,8 @@
 // Approvals through sync on PGlite and PostgreSQL: an offline change of a bound field voids the approval and routes a
 // new request by the new amount; a manager's offline decision applies, or is refused and explained when the request
-// was voided, decided or escalated meanwhile; a delegation routes requests to the delegate during its window.
+// was voided, decided or escalated meanwhile; a delegation routes requests to the delegate during its window. Whoever a
+// request is routed to (a delegate or an escalation target of another team) gets its deal on their desktop for as long
+// as the request is theirs.
 import { expect, it } from 'vitest';
 import type { MutationResult } from '../../../src-shared/sync/sync-protocol';
 import { API_PREFIX } from '../../../src-server/app/server-areas';
@@ -11,6 +13,7 @@ import { forEachDatabase } from '../../helpers/server-db';
 import type { TestEnv } from '../../helpers/server-db';
 import { as } from '../server/api-client';
 import { useTempDirs } from '../client/temp-dir';
+import type { ApprovalLevel } from '../../../src-shared/domain/approvals.schema';
 import { jobContext } from '../jobs/jobs-fixtures';
 import { signedIn, syncTenant } from './sync-fixtures';
 import type { SyncTenant } from './sync-fixtures';
@@ -46,7 +49,7 @@ function refusals(client: SyncedClient): MutationResult[] {
 }
 
 forEachDatabase('approvals through sync', (env) => {
-  const desktops = async (t: SyncTenant, ...users: (keyof Pick<SyncTenant, 'admin' | 'manager' | 'rep1'>)[]) => {
+  const desktops = async (t: SyncTenant, ...users: (keyof Pick<SyncTenant, 'admin' | 'manager' | 'rep1' | 'rep2'>)[]) => {
     const url = await serverUrl(env());
     const opened = users.map((u) => openDesktop(env(), url, tempDir(), t[u]));
     for (const d of opened) await d.sync.syncNow();
@@ -208,6 +211,141 @@ forEachDatabase('approvals through sync', (env) => {
       }
     } finally {
       for (const d of [rep, manager, admin]) await d!.close();
+    }
+  });
+  it('brings a request delegated to a rep of another team to their desktop with its deal and the pipeline hidden from them; they decide it offline; once it moves on, the deal and pipeline leave their replica', async () => {
+    const t = await syncTenant(env(), 9956, 'appr-deleg-rep');
+    const admin = as(env().app, t.admin.token);
+    const gated = gatedStage(t);
+    const pipeline = t.seeded.dataset.pipelines.find((p) => p.id === gated.pipelineId)!;
+    const east = t.seeded.dataset.teams.find((team) => team.name === 'East')!;
+    // Only team East sees the pipeline now: rep2 (West, a rep who sees only their own deals) sees neither it nor rep1's deals.
+    expect((await admin.patch(`${API_PREFIX}/admin/pipelines/${pipeline.id}`, { access: { ...pipeline.access, viewTeamIds: [east.id] }, expectedConfigVersion: pipeline.configVersion })).status).toBe(200);
+    const now = env().clock.now();
+    const delegation = await admin.post(`${API_PREFIX}/admin/delegations`, { fromUserId: t.manager.userId, toUserId: t.rep2.userId, startsAt: now - HOUR_MS, endsAt: now + 24 * HOUR_MS });
+    expect(delegation.status).toBe(201);
+    const [rep, delegate] = await desktops(t, 'rep1', 'rep2');
+    const rep2Api = as(env().app, t.rep2.token);
+    try {
+      expect(replicaSnapshot(delegate!.core)['pipelines']![pipeline.id]).toBeUndefined();
+      const { dealId, requestId } = await requestApproval(t, rep!, 'Delegated across teams', 20_000_00);
+      await delegate!.sync.syncNow();
+
+      expect(await delegate!.core.call('approvals.inbox', {})).toEqual([expect.objectContaining({
+        request: expect.objectContaining({ id: requestId, approverId: t.rep2.userId }),
+        deal: expect.objectContaining({ id: dealId, name: 'Delegated across teams', amountMinor: 20_000_00 }),
+        targetStageName: gated.name,
+      })]);
+      let replica = replicaSnapshot(delegate!.core);
+      expect(replica['pipelines']![pipeline.id]).toMatchObject({ name: pipeline.name });
+      expect(replica['stages']![gated.id]).toMatchObject({ name: gated.name });
+      expect(Object.values(replica['stage_history']!).filter((h) => h['dealId'] === dealId)).toHaveLength(1);
+      expect(replica).toEqual(await serverSnapshot(env(), t.rep2));
+      // The server agrees: rep2 reads the deal and its pipeline, and may not change the deal.
+      expect((await rep2Api.get(`${API_PREFIX}/deals/${dealId}`)).body).toMatchObject({ id: dealId, name: 'Delegated across teams' });
+      expect((await rep2Api.get(`${API_PREFIX}/pipelines`)).body.items.map((p: { id: string }) => p.id)).toContain(pipeline.id);
+      expect((await rep2Api.patch(`${API_PREFIX}/deals/${dealId}`, { nextStep: 'mine now' })).status).toBe(403);
+
+      // Offline: the delegate approves; the approved move happens locally first.
+      const decided = await delegate!.core.call('approvals.decide', { requestId, decision: 'approve', comment: 'For Max' });
+      expect(decided.deal).toMatchObject({ id: dealId, stageId: gated.id });
+      await delegate!.sync.syncNow();
+      let s = await server(env(), t);
+      expect(s['approval_requests']![requestId]).toMatchObject({ status: 'approved', approverId: t.rep2.userId });
+      const events = Object.values(s['approval_events']!).filter((e) => e['requestId'] === requestId);
+      expect(events.find((e) => e['kind'] === 'requested')).toMatchObject({ onBehalfOf: t.manager.userId });
+      expect(events.find((e) => e['kind'] === 'approved')).toMatchObject({ actorId: t.rep2.userId, comment: 'For Max' });
+      expect(s['deals']![dealId]).toMatchObject({ stageId: gated.id });
+      // Decided by them: still theirs to read.
+      replica = replicaSnapshot(delegate!.core);
+      expect(replica['deals']![dealId]).toMatchObject({ stageId: gated.id });
+      expect(replica).toEqual(await serverSnapshot(env(), t.rep2));
+
+      // The delegation ends, then the rep raises the amount: the approval is voided and a new request goes to the manager.
+      expect((await admin.patch(`${API_PREFIX}/admin/delegations/${delegation.body.id}`, { endsAt: now, expectedVersion: delegation.body.version })).status).toBe(200);
+      await rep!.sync.syncNow();
+      await rep!.core.call('deals.update', { id: dealId, patch: { amountMinor: 30_000_00 } });
+      await rep!.sync.syncNow();
+      s = await server(env(), t);
+      expect(requestsOf(s, dealId).map((r) => [r['status'], r['approverId']])).toEqual([['voided', t.rep2.userId], ['pending', t.manager.userId]]);
+
+      await delegate!.sync.syncNow();
+      replica = replicaSnapshot(delegate!.core);
+      expect(replica['deals']![dealId]).toBeUndefined();
+      expect(replica['pipelines']![pipeline.id]).toBeUndefined();
+      expect(Object.values(replica['stage_history']!).filter((h) => h['dealId'] === dealId)).toEqual([]);
+      // Their own (voided) request stays in their history, without the deal.
+      expect(replica['approval_requests']![requestId]).toMatchObject({ status: 'voided' });
+      expect(await delegate!.core.call('approvals.inbox', {})).toEqual([]);
+      expect(replica).toEqual(await serverSnapshot(env(), t.rep2));
+      expect((await rep2Api.get(`${API_PREFIX}/deals/${dealId}`)).status).toBe(404);
+    } finally {
+      for (const d of [rep, delegate]) await d!.close();
+    }
+  });
+
+  it('escalates to a manager of another team, whose desktop gets the deal; their offline decision on a request voided meanwhile is refused and the deal leaves their replica', async () => {
+    const t = await syncTenant(env(), 9957, 'appr-esc-outside');
+    const admin = as(env().app, t.admin.token);
+    const team = await admin.post(`${API_PREFIX}/admin/teams`, { name: 'North' });
+    expect(team.status).toBe(201);
+    const nora = await admin.post(`${API_PREFIX}/admin/users`, { email: 'nora@demo.test', name: 'Nora North', role: 'manager', teamId: team.body.id, password: 'demo1234' });
+    expect(nora.status).toBe(201);
+    expect((await admin.patch(`${API_PREFIX}/admin/teams/${team.body.id}`, { managerId: nora.body.id, expectedVersion: team.body.version })).status).toBe(200);
+    const policy = t.seeded.dataset.approvalPolicies[0]!;
+    const levels: ApprovalLevel[] = policy.levels.map((l, i) => (i === 0 ? { ...l, escalationTarget: { kind: 'user', userId: nora.body.id } } : l));
+    expect((await admin.patch(`${API_PREFIX}/admin/approval-policies/${policy.id}`, { levels, expectedConfigVersion: policy.configVersion })).status).toBe(200);
+    const north = await signedIn(env().app, 'nora@demo.test', t.slug);
+    const [rep, manager] = await desktops(t, 'rep1', 'manager');
+    const outsider = openDesktop(env(), await serverUrl(env()), tempDir(), north);
+    try {
+      await outsider.sync.syncNow();
+      const { dealId, requestId } = await requestApproval(t, rep!, 'Escalated outside', 20_000_00);
+      await outsider.sync.syncNow();
+      expect(replicaSnapshot(outsider.core)['deals']![dealId]).toBeUndefined();
+
+      // The manager does not decide within the level's 48 hours: the job hands the request to Nora.
+      env().clock.advance(49 * HOUR_MS);
+      try {
+        expect(await escalateApproval(jobContext(env()), requestId)).toMatchObject({ kind: 'escalated', approverId: nora.body.id });
+      } finally {
+        env().clock.advance(-49 * HOUR_MS);
+      }
+      await outsider.sync.syncNow();
+      expect(await outsider.core.call('approvals.inbox', {})).toEqual([expect.objectContaining({
+        request: expect.objectContaining({ id: requestId, approverId: nora.body.id }), deal: expect.objectContaining({ id: dealId, name: 'Escalated outside' }), onBehalfOf: null,
+      })]);
+      expect(replicaSnapshot(outsider.core)).toEqual(await serverSnapshot(env(), north));
+      // The manager still sees the deal (their team's), no longer the request in their inbox.
+      await manager!.sync.syncNow();
+      expect(await manager!.core.call('approvals.inbox', {})).toEqual([]);
+      expect(replicaSnapshot(manager!.core)['deals']![dealId]).toBeDefined();
+
+      // Offline, Nora approves; before she reconnects, the rep changes the close date, which voids the request.
+      expect((await outsider.core.call('approvals.decide', { requestId, decision: 'approve' })).deal.stageId).toBe(gatedStage(t).id);
+      await rep!.sync.syncNow();
+      await rep!.core.call('deals.update', { id: dealId, patch: { expectedCloseDate: '2026-06-30' } });
+      await rep!.sync.syncNow();
+      const refused = refusals(outsider);
+      await outsider.sync.syncNow();
+
+      expect(refused).toEqual([expect.objectContaining({ name: 'approvals.decide', error: expect.objectContaining({ code: 'INVALID_TRANSITION', message: expect.stringContaining('voided') }) })]);
+      const s = await server(env(), t);
+      const [voided, fresh] = requestsOf(s, dealId);
+      expect(voided).toMatchObject({ id: requestId, status: 'voided', approverId: nora.body.id });
+      expect(fresh).toMatchObject({ status: 'pending', approverId: t.manager.userId });
+      expect(s['deals']![dealId]!['stageId']).not.toBe(gatedStage(t).id);
+      const replica = replicaSnapshot(outsider.core);
+      expect(replica['deals']![dealId]).toBeUndefined();
+      expect(Object.values(replica['stage_history']!).filter((h) => h['dealId'] === dealId)).toEqual([]);
+      expect(Object.values(replica['notifications']!).filter((n) => n['kind'] === 'mutation.refused')).toHaveLength(1);
+      expect(await outsider.core.call('approvals.inbox', {})).toEqual([]);
+      expect(replica).toEqual(await serverSnapshot(env(), north));
+      expect((await as(env().app, north.token).get(`${API_PREFIX}/deals/${dealId}`)).status).toBe(404);
+      await manager!.sync.syncNow();
+      expect((await manager!.core.call('approvals.inbox', {})).map((i) => i.request.id)).toEqual([fresh!['id']]);
+    } finally {
+      for (const d of [rep, manager, outsider]) await d!.close();
     }
   });
 });
