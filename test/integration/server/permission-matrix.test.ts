@@ -1,9 +1,11 @@
-// Two tenants × every role: no endpoint reads or changes another tenant's data or a record the role may not see.
+// Two tenants × every role: no endpoint reads or changes another tenant's data or a record the role may not see; a deal
+// (and its pipeline) held for approval is read by its approver, and only read.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
-import { canEditDeal, canEditLead, canSeeDeal, canSeeLead, canSeePipeline } from '../../../src-shared/domain/visibility';
-import type { Viewer } from '../../../src-shared/domain/visibility';
+import { canEditDeal, canEditLead, canReadDeal, canReadPipeline, canSeeDeal, canSeeLead, canSeePipeline, holdsApproval } from '../../../src-shared/domain/visibility';
+import type { ApprovalRef, Viewer } from '../../../src-shared/domain/visibility';
 import type { MeResponse } from '../../../src-shared/http/auth.http';
+import { approvalRequests } from '../../../src-server/db/schema/approvals.table';
 import { deals, pipelines, stages } from '../../../src-server/db/schema/deals.table';
 import { leads } from '../../../src-server/db/schema/leads.table';
 import { forEachDatabase } from '../../helpers/server-db';
@@ -23,6 +25,7 @@ forEachDatabase('permission matrix', (env) => {
   let allLeads: LeadRow[] = [];
   let allDeals: DealRow[] = [];
   let allPipelines: PipelineRow[] = [];
+  let allRequests: ApprovalRef[] = [];
 
   beforeAll(async () => {
     const { ctx } = env();
@@ -44,6 +47,26 @@ forEachDatabase('permission matrix', (env) => {
       wonLostReasonId: null, wonLostNote: null, stageEnteredAt: now, closedAt: null, createdAt: now, updatedAt: now,
     })));
 
+    // Approval requests in tenant A: held by rep2 on rep1's Strategic deal (a pipeline rep2 may not see either), by the
+    // manager on rep2's Strategic deal, and (approved) by rep1 on one of rep2's deals; rep2's voided one and one naming
+    // a user of tenant B as approver open nothing.
+    const userOf = (tenant: typeof a, email: string) => tenant.dataset.users.find((u) => u.email === email)!.id;
+    const [aRep1, aRep2, aManager, bRep1] = [userOf(a, 'rep1@demo.test'), userOf(a, 'rep2@demo.test'), userOf(a, 'manager@demo.test'), userOf(b, 'rep1@demo.test')];
+    const dealOf = (ownerId: string, n: number) => a.dataset.deals.filter((d) => d.ownerId === ownerId)[n]!.id;
+    const held: [string, string, ApprovalRef['status']][] = [
+      [`${strategic.id}:deal-${reps.findIndex((r) => r.id === aRep1)}`, aRep2, 'pending'],
+      [`${strategic.id}:deal-${reps.findIndex((r) => r.id === aRep2)}`, aManager, 'pending'],
+      [dealOf(aRep2, 0), aRep1, 'approved'],
+      [dealOf(aRep1, 0), aRep2, 'voided'],
+      [dealOf(aRep2, 1), bRep1, 'pending'],
+    ];
+    await ctx.db.insert(approvalRequests).values(held.map(([dealId, approverId, status], i) => ({
+      id: `${a.tenantId}:request-${i}`, tenantId: a.tenantId, dealId, policyId: a.dataset.approvalPolicies[0]!.id, requestedBy: aRep1,
+      binding: { amountMinor: 1_000_000, discountPct: null, expectedCloseDate: null, targetStageId: 's' }, levelIndexes: [0], currentStep: 0,
+      approverId, dueAt: null, status, createdAt: now, decidedAt: status === 'pending' ? null : now,
+    })));
+    allRequests = held.map(([dealId, approverId, status]) => ({ tenantId: a.tenantId, dealId, approverId, status }));
+
     for (const caller of CALLERS) {
       const [who, slug] = caller.split('@') as [string, string];
       const session = await signIn(env().app, `${who}@demo.test`, { tenant: slug });
@@ -59,6 +82,8 @@ forEachDatabase('permission matrix', (env) => {
 
   const caller = (name: string) => callers.get(name)!;
   const pipelineOf = (deal: DealRow) => allPipelines.find((p) => p.id === deal.pipelineId)!;
+  const reads = (viewer: Viewer, deal: DealRow) => canReadDeal(viewer, deal, pipelineOf(deal), allRequests);
+  const heldIn = (viewer: Viewer) => allDeals.filter((d) => allRequests.some((r) => r.dealId === d.id && holdsApproval(viewer, r))).map((d) => d.pipelineId);
   const sorted = (ids: string[]) => [...ids].sort();
 
   async function listAll(api: Api, path: string): Promise<string[]> {
@@ -79,6 +104,12 @@ forEachDatabase('permission matrix', (env) => {
     expect(allLeads.some((l) => l.tenantId === rep1.tenantId && !canSeeLead(rep1, l))).toBe(true);
     expect(allDeals.some((d) => d.tenantId === rep1.tenantId && d.ownerId === rep1.userId && !canSeeDeal(rep1, d, pipelineOf(d)))).toBe(true);
     expect(allLeads.some((l) => l.tenantId !== rep1.tenantId)).toBe(true);
+    // Approvals open deals, and a pipeline, that the role's rules hide; not every approval does.
+    const rep2 = caller(`rep2@${A}`).viewer;
+    expect(allDeals.filter((d) => !canSeeDeal(rep2, d, pipelineOf(d)) && reads(rep2, d))).toHaveLength(1);
+    expect(allPipelines.some((p) => !canSeePipeline(rep2, p) && canReadPipeline(rep2, p, heldIn(rep2)))).toBe(true);
+    expect(allDeals.filter((d) => !canSeeDeal(rep1, d, pipelineOf(d)) && reads(rep1, d))).toHaveLength(1);
+    expect(allRequests.filter((r) => !CALLERS.some((c) => holdsApproval(caller(c).viewer, r)))).toHaveLength(2);
   });
 
   describe.each(CALLERS)('%s', (name) => {
@@ -91,7 +122,7 @@ forEachDatabase('permission matrix', (env) => {
 
     it('lists exactly the deals the rules let them see', async () => {
       const { api, viewer } = caller(name);
-      const expected = allDeals.filter((d) => canSeeDeal(viewer, d, pipelineOf(d))).map((d) => d.id);
+      const expected = allDeals.filter((d) => reads(viewer, d)).map((d) => d.id);
       expect(sorted(await listAll(api, '/api/v1/deals'))).toEqual(sorted(expected));
     });
 
@@ -99,7 +130,7 @@ forEachDatabase('permission matrix', (env) => {
       const { api, viewer } = caller(name);
       const res = await api.get('/api/v1/pipelines');
       expect(res.status).toBe(200);
-      const expected = allPipelines.filter((p) => canSeePipeline(viewer, p)).map((p) => p.id);
+      const expected = allPipelines.filter((p) => canReadPipeline(viewer, p, heldIn(viewer))).map((p) => p.id);
       expect(sorted(res.body.items.map((p: { id: string }) => p.id))).toEqual(sorted(expected));
       for (const p of res.body.items) expect(p.stages.length).toBeGreaterThan(0);
     });
@@ -116,7 +147,7 @@ forEachDatabase('permission matrix', (env) => {
       const missingDeal = await api.get('/api/v1/deals/no-such-deal');
       const dealReads = await Promise.all(allDeals.map((deal) => api.get(`/api/v1/deals/${deal.id}`)));
       allDeals.forEach((deal, i) => {
-        if (canSeeDeal(viewer, deal, pipelineOf(deal))) expect(dealReads[i]!.body).toMatchObject({ id: deal.id, tenantId: viewer.tenantId });
+        if (reads(viewer, deal)) expect(dealReads[i]!.body).toMatchObject({ id: deal.id, tenantId: viewer.tenantId });
         else expect(dealReads[i]).toMatchObject({ status: 404, body: missingDeal.body });
       });
     });
@@ -140,7 +171,7 @@ forEachDatabase('permission matrix', (env) => {
       const dealsAfter = new Map((await db.select().from(deals).where(inArray(deals.id, allDeals.map((d) => d.id)))).map((d) => [d.id, d]));
       allDeals.forEach((deal, i) => {
         const pipeline = pipelineOf(deal);
-        const expected = !canSeeDeal(viewer, deal, pipeline) ? 404 : canEditDeal(viewer, deal, pipeline) ? 200 : 403;
+        const expected = !reads(viewer, deal) ? 404 : canEditDeal(viewer, deal, pipeline) ? 200 : 403;
         expect(dealPatches[i]!.status, `${name} patching deal ${deal.id}`).toBe(expected);
         if (expected === 200) expect(dealsAfter.get(deal.id)!.nextStep).toBe(nextStep);
         else expect(dealsAfter.get(deal.id)).toEqual(dealsBefore.get(deal.id));
