@@ -1,0 +1,43 @@
+// The e2e tenant server's own process: starts the server from its environment, tells the harness its URL, stops on SIGTERM or when the harness goes.
+import { ConfigError, loadConfig } from '../../../src-server/config/server-config';
+import { createLogger } from '../../../src-server/app/logger';
+import { startServer } from '../../../src-server/app/start-server';
+import type { RunningServer } from '../../../src-server/app/start-server';
+
+/** What the harness hears over the IPC channel once the server listens. */
+export interface TenantStartedMessage {
+  type: 'started';
+  url: string;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const log = createLogger(config.logLevel);
+  const starting = startServer(config, { log });
+  let stopping = false;
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ why }, 'stopping');
+    // A stop asked for while starting waits for the start, so the database is still closed in order; then the process
+    // exits once stopped (PGlite closed, data directory unlocked) rather than waiting for stray timers.
+    starting.then((server) => server.stop()).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  // The IPC channel closes when the test process ends in any way (even killed): nothing is left running.
+  process.on('disconnect', () => stop('the test process went away'));
+  const server: RunningServer = await starting;
+  if (!stopping) process.send?.({ type: 'started', url: server.url } satisfies TenantStartedMessage);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`the tenant server could not start: ${err instanceof ConfigError || !(err instanceof Error) ? String(err) : err.stack}\n`);
+  process.exit(1);
+});
