@@ -458,7 +458,8 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       if (live === value || closed) return;
       live = value;
       changed();
-      if (value) requestSync();
+      // Connected: catch up. Dropped: try at once, so a server that went away shows as offline now, not at the next write.
+      requestSync();
     },
     async close() {
       closed = true;
