@@ -21,7 +21,8 @@ function upgradeLocal(entry: OutboxEntry): Mutation | null {
 export interface RebaseOptions {
   /** The server has processed every mutation up to this id: they leave the outbox (their effects came in the pull). */
   processedThrough: number;
-  actor: Actor;
+  /** Who replays the pending mutations (read only when some are pending). */
+  actor: () => Actor;
   newId: () => string;
 }
 
@@ -43,6 +44,7 @@ export async function rebase(sqlite: Database.Database, writer: ReplicaWriter, o
   outbox.removeThrough(o.processedThrough);
   let replayed = 0;
   let failedLocally = 0;
+  let actor: Actor | null = null;
   for (const entry of outbox.pending()) {
     // An entry recorded by an older app version replays in the current form (the server upgrades it the same way).
     const current = upgradeLocal(entry);
@@ -52,7 +54,7 @@ export async function rebase(sqlite: Database.Database, writer: ReplicaWriter, o
       failedLocally++;
       continue;
     }
-    const env = { actor: o.actor, now: entry.clientTime, newId: o.newId };
+    const env = { actor: (actor ??= o.actor()), now: entry.clientTime, newId: o.newId };
     const tx = new SqliteMutationTx(sqlite, env);
     prepared(sqlite, 'SAVEPOINT replay').run();
     capture.set(true);
