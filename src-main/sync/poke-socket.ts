@@ -13,6 +13,9 @@ export interface PokeSocketOptions {
   /** First reconnect delay; doubles up to `maxDelayMs`, each delay drawn in [½, 1] of it. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The ceiling while the socket was connected within the last `recentMs` (see reconnectDelay). */
+  recentMaxDelayMs?: number;
+  recentMs?: number;
   random?: () => number;
 }
 
@@ -21,24 +24,40 @@ export interface PokeSocket {
   close(): void;
 }
 
-/** Backoff with jitter: the attempt's ceiling doubles, the delay is drawn from its upper half, so clients spread out. */
-export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
+/**
+ * Backoff with jitter: the attempt's ceiling doubles, the delay is drawn from its upper half, so clients spread out.
+ * `recentMaxMs` caps the ceiling (never below `baseMs`) while the last connection is recent: a server restart or a
+ * short outage is over in seconds, and waiting up to `maxMs` after it would leave every desktop stale for as long.
+ */
+export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number, recentMaxMs?: number): number {
+  let ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
+  if (recentMaxMs !== undefined) ceiling = Math.min(ceiling, Math.max(baseMs, recentMaxMs));
   return Math.round(ceiling * (0.5 + random() / 2));
 }
+
+/** Defaults of the recent-connection cap: a ceiling of 2 s for the first minute after the last connection. */
+export const RECENT_MAX_DELAY_MS = 2_000;
+export const RECENT_MS = 60_000;
 
 export function connectPokeSocket(o: PokeSocketOptions): PokeSocket {
   const base = o.baseDelayMs ?? 250;
   const max = o.maxDelayMs ?? 30_000;
+  const recentMax = o.recentMaxDelayMs ?? RECENT_MAX_DELAY_MS;
+  const recentMs = o.recentMs ?? RECENT_MS;
   const random = o.random ?? Math.random;
   let socket: WebSocket | null = null;
   let attempt = 0;
+  /** When the socket was last known connected (performance.now()); null before the first connection. */
+  let lastConnected: number | null = null;
+  const nextDelay = () => reconnectDelay(attempt++, base, max, random, lastConnected !== null && performance.now() - lastConnected < recentMs ? recentMax : undefined);
   let closed = false;
   let connected = false;
   let timer: NodeJS.Timeout | null = null;
 
   const setConnected = (value: boolean) => {
     if (connected === value) return;
+    // Connected until now (or from now): the backoff after a drop counts from here.
+    lastConnected = performance.now();
     connected = value;
     o.onConnected?.(value);
   };
@@ -57,7 +76,7 @@ export function connectPokeSocket(o: PokeSocketOptions): PokeSocket {
     try {
       token = await o.auth.accessToken();
     } catch {
-      schedule(reconnectDelay(attempt++, base, max, random));
+      schedule(nextDelay());
       return;
     }
     const url = new URL(WS_PATH, o.baseUrl);
@@ -86,10 +105,10 @@ export function connectPokeSocket(o: PokeSocketOptions): PokeSocket {
       if (closed) return;
       if (code === WS_CLOSE.UNAUTHENTICATED) {
         // The token expired: rotate it, then come straight back.
-        o.auth.refresh().then(() => schedule(0), () => schedule(reconnectDelay(attempt++, base, max, random)));
+        o.auth.refresh().then(() => schedule(0), () => schedule(nextDelay()));
         return;
       }
-      schedule(reconnectDelay(attempt++, base, max, random));
+      schedule(nextDelay());
     });
   }
 

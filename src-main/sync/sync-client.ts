@@ -7,8 +7,9 @@ import { REPLICATED_TABLES } from '../../src-shared/sync/replicated-tables';
 import type { ClientCore } from '../core/client-core';
 import { loadActor } from '../core/identity';
 import { createIdGenerator } from '../core/ids';
+import { prepared } from '../store/statement-cache';
 import { buildMatchKeys, createIndexesInWorker, deferIndexes } from './bulk-load';
-import { reconnectDelay } from './poke-socket';
+import { RECENT_MAX_DELAY_MS, RECENT_MS, reconnectDelay } from './poke-socket';
 import { rebase } from './rebase';
 import { ReplicaWriter } from './replica-writer';
 import type { AttachedStore, SyncHooks } from './sync-hooks';
@@ -38,6 +39,9 @@ export interface SyncClientOptions {
   /** Retry after a failed round: first delay and ceiling (doubling, with jitter). */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** The ceiling while the last successful round is recent (see reconnectDelay). */
+  retryRecentMaxMs?: number;
+  retryRecentMs?: number;
   random?: () => number;
   /** A full resync of at least this many rows into empty tables defers their indexes and match keys (see bulk-load.ts). */
   bulkLoadRows?: number;
@@ -130,6 +134,8 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   let roundError: unknown = null;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | null = null;
+  /** When a round last succeeded (performance.now()): a server that was just there is retried at short intervals. */
+  let lastSuccess: number | null = null;
   // A worker thread rebuilds deferred indexes on its own connection: only a store in a file can be shared so.
   const canDefer = core.store.path !== '' && core.store.path !== ':memory:';
   let bulkPending = state.get('bulk') !== undefined;
@@ -193,6 +199,8 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   }
 
   async function pushAll(): Promise<void> {
+    // Nothing was written since the outbox last emptied: no transaction just to find that out.
+    if (pending === 0) return;
     for (;;) {
       const batch = await inQueue(() => outbox.after(state.get('lastMutationId') ?? 0, pushBatch));
       if (batch.length === 0) return;
@@ -247,7 +255,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
         if (last && page.hasMore) state.set('pull', { position: page.position });
         if (last && !page.hasMore) {
           refused = finishPull(page, reset?.tables ?? null, sentAdopt, touched);
-          await rebase(core.store.sqlite, writer, outbox, capture, { processedThrough: page.lastMutationId, actor: loadActor(core.store, core.identity), newId }, touched);
+          await rebase(core.store.sqlite, writer, outbox, capture, { processedThrough: page.lastMutationId, actor: () => loadActor(core.store, core.identity), newId }, touched);
           pending = outbox.count();
           conflicts = countConflicts();
         }
@@ -262,7 +270,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     return core.store.sqlite.prepare(`SELECT 1 FROM "${table}" LIMIT 1`).get() !== undefined;
   }
 
-  const countConflicts = () => (core.store.sqlite.prepare(`SELECT count(*) AS n FROM conflicts WHERE status = 'open'`).get() as { n: number }).n;
+  const countConflicts = () => (prepared(core.store.sqlite, `SELECT count(*) AS n FROM conflicts WHERE status = 'open'`).get() as { n: number }).n;
 
   function addAdopt(add: Adopt): void {
     if (add.leads.length + add.deals.length + add.approval_requests.length === 0) return;
@@ -366,6 +374,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       try {
         await round();
         failures = 0;
+        lastSuccess = performance.now();
         if (lastError) {
           lastError = null;
           await inQueue(() => state.delete('lastError'));
@@ -389,12 +398,14 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     }
   }
 
+  const recentlySynced = () => lastSuccess !== null && performance.now() - lastSuccess < (o.retryRecentMs ?? RECENT_MS);
+
   function scheduleRetry(): void {
     if (retryTimer || closed || paused) return;
     retryTimer = setTimeout(() => {
       retryTimer = null;
       requestSync();
-    }, reconnectDelay(failures++, o.retryBaseMs ?? 500, o.retryMaxMs ?? 30_000, random));
+    }, reconnectDelay(failures++, o.retryBaseMs ?? 500, o.retryMaxMs ?? 30_000, random, recentlySynced() ? (o.retryRecentMaxMs ?? RECENT_MAX_DELAY_MS) : undefined));
     retryTimer.unref();
   }
 
