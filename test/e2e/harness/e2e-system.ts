@@ -7,6 +7,7 @@ import { demoWorkspace } from '../../../src-main/host/demo-workspace';
 import { rendererDirOf } from '../../../src-main/web/renderer-build';
 import { startWebApp } from '../../../src-main/web/web-app';
 import type { RunningWebApp } from '../../../src-main/web/web-app';
+import { pgliteTemplatePath } from './pglite-template';
 import { startTenantProcess } from './tenant-process';
 import type { TenantProcess } from './tenant-process';
 
@@ -35,7 +36,8 @@ export async function startE2eSystem(options: E2eSystemOptions = {}): Promise<E2
   const logLevel = options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'warn';
   // Its own process, as in production: while it replays thousands of pushed mutations, this process (and Playwright's
   // side of the browser connection) keeps running.
-  const launch = (port: number) => startTenantProcess({ port, dataDir: join(dir, 'server'), logLevel, env: { XDG_DATA_HOME: dir } });
+  const template = pgliteTemplatePath();
+  const launch = (port: number) => startTenantProcess({ port, dataDir: join(dir, 'server'), logLevel, template, env: { XDG_DATA_HOME: dir } });
   let tenant: TenantProcess | null = null;
   let web: RunningWebApp;
   try {

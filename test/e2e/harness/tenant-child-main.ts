@@ -1,5 +1,10 @@
 // The e2e tenant server's own process: starts the server from its environment, tells the harness its URL, stops on SIGTERM or when the harness goes.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src-server/config/server-config';
+import type { ServerConfig } from '../../../src-server/config/server-config';
+import { openDatabase } from '../../../src-server/db/database';
+import type { Database } from '../../../src-server/db/database';
 import { createLogger } from '../../../src-server/app/logger';
 import { startServer } from '../../../src-server/app/start-server';
 import type { RunningServer } from '../../../src-server/app/start-server';
@@ -10,10 +15,22 @@ export interface TenantStartedMessage {
   url: string;
 }
 
+/**
+ * On the first start (an empty data directory) the database is loaded from the migrated template named by
+ * `E2E_PGLITE_TEMPLATE`, when there is one: initdb and the migrations cost seconds per test file. Later starts open
+ * the data directory as the server always does.
+ */
+async function fromTemplate(config: ServerConfig): Promise<Database | undefined> {
+  const template = process.env.E2E_PGLITE_TEMPLATE;
+  if (config.database.kind !== 'pglite' || !template || !existsSync(template)) return undefined;
+  if (existsSync(join(config.database.dataDir, 'pgdata', 'PG_VERSION'))) return undefined;
+  return openDatabase({ kind: 'pglite', dataDir: config.database.dataDir, fromDump: new Blob([readFileSync(template)]) });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger(config.logLevel);
-  const starting = startServer(config, { log });
+  const starting = fromTemplate(config).then((database) => startServer(config, { log, database }));
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) return;

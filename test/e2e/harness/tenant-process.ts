@@ -20,6 +20,8 @@ export interface TenantProcessOptions {
   dataDir: string;
   /** The server's LOG_LEVEL; at debug (or trace) its output is forwarded as it comes, otherwise shown only on failure. */
   logLevel: string;
+  /** A dump of a migrated database to start an empty data directory from (see pglite-template.ts). */
+  template?: string;
   /** Extra environment (XDG_DATA_HOME…). */
   env?: Record<string, string>;
   startTimeoutMs?: number;
@@ -37,6 +39,7 @@ export interface TenantProcess {
 export async function startTenantProcess(options: TenantProcessOptions): Promise<TenantProcess> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of SERVER_VARIABLES) delete env[name];
+  if (options.template) env.E2E_PGLITE_TEMPLATE = options.template;
   Object.assign(env, options.env, { DATA_DIR: options.dataDir, PORT: String(options.port), HOST: '127.0.0.1', LOG_LEVEL: options.logLevel, SEED_DEMO: 'true' });
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const output = captureOutput(child, ['debug', 'trace'].includes(options.logLevel));
