@@ -102,7 +102,8 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   const { core, hooks, transport } = o;
   const clock = o.clock ?? Date.now;
   const newId = o.newId ?? createIdGenerator(clock);
-  const pageLimit = o.pageLimit ?? 1000;
+  // Large pages keep a first sync's per-request costs small; parsing one (about 2 MB) stays well under 50 ms.
+  const pageLimit = o.pageLimit ?? 5000;
   const pushBatch = o.pushBatch ?? 200;
   const chunkRows = o.chunkRows ?? 25;
   // The commit after the budget costs about as much again (WAL writes): both together stay well under 50 ms.
