@@ -1,16 +1,7 @@
 // Scores how likely two people records are the same person, and finds a new lead's duplicates through blocking keys.
 import { jaroWinkler } from '@skyra/jaro-winkler';
-import type { DuplicateCandidateFields } from './duplicate-keys';
-import {
-  companyLabel,
-  emailCompanyLabel,
-  matchKeys,
-  normalizeCompanyName,
-  normalizeEmail,
-  normalizePersonName,
-  normalizePhone,
-  phoneticKey,
-} from './duplicate-keys';
+import type { DuplicateCandidateFields, MatchFields } from './duplicate-keys';
+import { matchFields, matchKeys } from './duplicate-keys';
 
 export type DuplicateField = 'email' | 'phone' | 'name' | 'company';
 
@@ -55,33 +46,20 @@ const UNKNOWN_FIRST_NAME = 0.8;
 /** Names that sound the same in both parts ("Jon Jonson" / "John Johnson") count as at least this similar. */
 const PHONETIC_FLOOR = 0.95;
 
-interface Prepared {
+interface Prepared extends MatchFields {
   id: string;
-  email: string | null;
-  phone: string | null;
-  first: string | null;
-  last: string | null;
-  firstSound: string | null;
-  lastSound: string | null;
-  company: string | null;
-  /** The company name without spaces, and the company label of a corporate email domain. */
-  companyLabel: string | null;
-  domainLabel: string | null;
+  /** Characters of first, last and company name for Jaro-Winkler, split when first compared (see charsOf). */
+  chars?: { first?: readonly string[]; last?: readonly string[]; company?: readonly string[] };
+}
+
+/** A prepared name's characters, split once per record rather than once per comparison. */
+function charsOf(p: Prepared, field: 'first' | 'last' | 'company'): readonly string[] {
+  const chars = (p.chars ??= {});
+  return (chars[field] ??= [...p[field]!]);
 }
 
 function prepare(rec: DuplicateCandidateFields): Prepared {
-  return {
-    id: rec.id,
-    email: normalizeEmail(rec.email),
-    phone: normalizePhone(rec.phone),
-    first: normalizePersonName(rec.firstName),
-    last: normalizePersonName(rec.lastName),
-    firstSound: phoneticKey(rec.firstName),
-    lastSound: phoneticKey(rec.lastName),
-    company: normalizeCompanyName(rec.companyName),
-    companyLabel: companyLabel(rec.companyName),
-    domainLabel: emailCompanyLabel(rec.email),
-  };
+  return { id: rec.id, ...matchFields(rec) };
 }
 
 function interpolate(points: ReadonlyArray<readonly [number, number]>, x: number): number {
@@ -95,10 +73,12 @@ function interpolate(points: ReadonlyArray<readonly [number, number]>, x: number
   return points[points.length - 1]![1];
 }
 
-function firstNameSimilarity(a: string, b: string): number {
+function firstNameSimilarity(a: Prepared, b: Prepared): number {
+  const x = a.first!;
+  const y = b.first!;
   // An initial ("J." → "j") agrees with any name starting with it, but less than the full name would.
-  if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 0.9 : 0;
-  return jaroWinkler(a, b);
+  if (x.length === 1 || y.length === 1) return x[0] === y[0] ? 0.9 : 0;
+  return jaroWinkler(charsOf(a, 'first'), charsOf(b, 'first'));
 }
 
 /**
@@ -107,8 +87,8 @@ function firstNameSimilarity(a: string, b: string): number {
  */
 function nameSimilarity(a: Prepared, b: Prepared): number | null {
   if (!a.last || !b.last) return null;
-  const last = a.last === b.last ? 1 : jaroWinkler(a.last, b.last);
-  const first = a.first && b.first ? firstNameSimilarity(a.first, b.first) : UNKNOWN_FIRST_NAME;
+  const last = a.last === b.last ? 1 : jaroWinkler(charsOf(a, 'last'), charsOf(b, 'last'));
+  const first = a.first && b.first ? firstNameSimilarity(a, b) : UNKNOWN_FIRST_NAME;
   const similarity = (first + 2 * last) / 3;
   const soundsSame = a.firstSound !== null && a.firstSound === b.firstSound && a.lastSound !== null && a.lastSound === b.lastSound;
   return soundsSame ? Math.max(similarity, PHONETIC_FLOOR) : similarity;
@@ -120,36 +100,57 @@ function nameSimilarity(a: Prepared, b: Prepared): number | null {
  * says "same company". When both have the same address its domain adds nothing the email did not already say.
  */
 function companySimilarity(a: Prepared, b: Prepared): number | null {
-  const evidence: number[] = [];
-  if (a.company && b.company) evidence.push(a.company === b.company ? 1 : jaroWinkler(a.company, b.company));
+  let best: number | null = null;
+  if (a.company && b.company) best = a.company === b.company ? 1 : jaroWinkler(charsOf(a, 'company'), charsOf(b, 'company'));
   if (a.email === null || a.email !== b.email) {
-    if (a.domainLabel && b.domainLabel) evidence.push(a.domainLabel === b.domainLabel ? 1 : 0);
-    if ((a.companyLabel && a.companyLabel === b.domainLabel) || (b.companyLabel && b.companyLabel === a.domainLabel)) evidence.push(1);
+    if (a.domainLabel && b.domainLabel) best = Math.max(best ?? 0, a.domainLabel === b.domainLabel ? 1 : 0);
+    if ((a.companyLabel && a.companyLabel === b.domainLabel) || (b.companyLabel && b.companyLabel === a.domainLabel)) best = 1;
   }
-  return evidence.length === 0 ? null : Math.max(...evidence);
+  return best;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function scorePrepared(a: Prepared, b: Prepared): { score: number; matched: DuplicateMatch['matched'] } {
-  let logOdds = PRIOR;
-  const matched: DuplicateMatch['matched'] = [];
-  const add = (field: DuplicateField, similarity: number, weight: number) => {
-    logOdds += weight;
-    if (weight > 0) matched.push({ field, score: round3(similarity) });
-  };
-  if (a.email && b.email) add('email', a.email === b.email ? 1 : 0, a.email === b.email ? EMAIL_AGREE : CONTACT_DIFFERS);
-  if (a.phone && b.phone) add('phone', a.phone === b.phone ? 1 : 0, a.phone === b.phone ? PHONE_AGREE : CONTACT_DIFFERS);
+/** The largest weight company evidence can add. */
+const COMPANY_MAX = Math.max(...COMPANY_WEIGHTS.map(([, w]) => w));
+
+/** The log-odds below which a score is under `threshold` (the logistic function is monotonic). */
+const logOddsFloor = (threshold: number) => (threshold <= 0 ? -Infinity : threshold >= 1 ? Infinity : Math.log(threshold / (1 - threshold)));
+
+/**
+ * The score, and the fields that spoke for it; null when the score is below `threshold` (most candidates are: the
+ * list of matched fields is then not built, nor the company compared when even full agreement could not lift it).
+ */
+function scorePrepared(a: Prepared, b: Prepared, threshold = 0, floor = logOddsFloor(threshold)): { score: number; matched: DuplicateMatch['matched'] } | null {
+  const sameEmail = a.email !== null && a.email === b.email;
+  const emailWeight = a.email && b.email ? (sameEmail ? EMAIL_AGREE : CONTACT_DIFFERS) : null;
+  const samePhone = a.phone !== null && a.phone === b.phone;
+  const phoneWeight = a.phone && b.phone ? (samePhone ? PHONE_AGREE : CONTACT_DIFFERS) : null;
   const name = nameSimilarity(a, b);
-  if (name !== null) add('name', name, interpolate(NAME_WEIGHTS, name));
+  const nameWeight = name === null ? null : interpolate(NAME_WEIGHTS, name);
+  // Summed in this order, always: the same floating-point score whatever is skipped.
+  let logOdds = PRIOR;
+  if (emailWeight !== null) logOdds += emailWeight;
+  if (phoneWeight !== null) logOdds += phoneWeight;
+  if (nameWeight !== null) logOdds += nameWeight;
+  // The margin keeps rounding from ever skipping a pair that would reach the threshold.
+  if (logOdds + COMPANY_MAX < floor - 1e-9) return null;
   const company = companySimilarity(a, b);
-  if (company !== null) add('company', company, interpolate(COMPANY_WEIGHTS, company));
-  return { score: 1 / (1 + Math.exp(-logOdds)), matched };
+  const companyWeight = company === null ? null : interpolate(COMPANY_WEIGHTS, company);
+  if (companyWeight !== null) logOdds += companyWeight;
+  const score = 1 / (1 + Math.exp(-logOdds));
+  if (score < threshold) return null;
+  const matched: DuplicateMatch['matched'] = [];
+  if (emailWeight !== null && emailWeight > 0) matched.push({ field: 'email', score: sameEmail ? 1 : 0 });
+  if (phoneWeight !== null && phoneWeight > 0) matched.push({ field: 'phone', score: samePhone ? 1 : 0 });
+  if (nameWeight !== null && nameWeight > 0) matched.push({ field: 'name', score: round3(name!) });
+  if (companyWeight !== null && companyWeight > 0) matched.push({ field: 'company', score: round3(company!) });
+  return { score, matched };
 }
 
 /** How likely `a` and `b` are the same person (0..1), and which fields said so. */
 export function scoreDuplicate(a: DuplicateCandidateFields, b: DuplicateCandidateFields): Omit<DuplicateMatch, 'id'> {
-  const { score, matched } = scorePrepared(prepare(a), prepare(b));
+  const { score, matched } = scorePrepared(prepare(a), prepare(b))!;
   return { score: round3(score), matched };
 }
 
@@ -161,15 +162,52 @@ export function findDuplicates(
 ): DuplicateMatch[] {
   const threshold = opts.threshold ?? DEFAULT_DUPLICATE_THRESHOLD;
   const p = prepare(probe);
+  const floor = logOddsFloor(threshold);
   const out: Array<DuplicateMatch & { raw: number }> = [];
   for (const candidate of candidates) {
     if (candidate.id === probe.id) continue;
-    const { score, matched } = scorePrepared(p, prepare(candidate));
-    if (score >= threshold) out.push({ id: candidate.id, score: round3(score), matched, raw: score });
+    const scored = scorePrepared(p, prepare(candidate), threshold, floor);
+    if (scored) out.push({ id: candidate.id, score: round3(scored.score), matched: scored.matched, raw: scored.score });
   }
   out.sort((x, y) => y.raw - x.raw || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return out.slice(0, opts.limit ?? out.length).map(({ raw: _raw, ...m }) => m);
 }
+
+/**
+ * Most candidates scored per probe: a very common key (a big company's domain with a frequent surname) would otherwise
+ * make one check compare thousands of records. Candidates are kept best first: those sharing a strong key (the same
+ * email or phone, each enough for a match on its own), then those sharing the most keys, since a true duplicate shares
+ * several; one sharing a single broad key rarely scores as one. Ties by id.
+ */
+export const MAX_DUPLICATE_CANDIDATES = 50;
+
+/** A candidate's rank weight per key it shares with the probe: a strong key outweighs any number of broad ones. */
+export const candidateKeyWeight = (key: string): number => (key.startsWith('e:') || key.startsWith('p:') ? 100 : 1);
+
+/**
+ * The ids to score from their summed key weights, as MAX_DUPLICATE_CANDIDATES says; all of them when few enough.
+ * Ties go by id in code point order (SQLite's BINARY order of UTF-8), so a store query ranking alike agrees.
+ */
+export function topCandidates(weights: ReadonlyMap<string, number>, limit = MAX_DUPLICATE_CANDIDATES): string[] {
+  if (weights.size <= limit) return [...weights.keys()];
+  return [...weights]
+    .sort(([a, wa], [b, wb]) => wb - wa || codePointOrder(a, b))
+    .slice(0, limit)
+    .map(([id]) => id);
+}
+
+function codePointOrder(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codeUnitRank(x) - codeUnitRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** UTF-16 puts surrogates (characters past U+FFFF) below U+E000..U+FFFF; code point order puts them above. */
+const codeUnitRank = (c: number) => (c < 0xd800 ? c : c <= 0xdfff ? c + 0x2000 : c - 0x800);
 
 /**
  * Blocking index: blocking key → ids, so checking one new lead scores only the records sharing a key with it
@@ -187,10 +225,9 @@ export class DuplicateIndex {
     return this.keysById.size;
   }
 
-  /** Adds a record, or re-keys it when its id is already indexed (an edit). */
-  add(rec: DuplicateCandidateFields): void {
+  /** Adds a record, or re-keys it when its id is already indexed (an edit); `keys` when already computed. */
+  add(rec: DuplicateCandidateFields, keys: readonly string[] = matchKeys(rec)): void {
     this.remove(rec.id);
-    const keys = matchKeys(rec);
     this.keysById.set(rec.id, keys);
     for (const key of keys) {
       let ids = this.idsByKey.get(key);
@@ -219,6 +256,19 @@ export class DuplicateIndex {
       for (const id of this.idsByKey.get(key) ?? []) if (id !== probe.id) found.add(id);
     }
     return [...found];
+  }
+
+  /**
+   * Ids sharing at least one of `keys`, at most `limit` of them chosen as MAX_DUPLICATE_CANDIDATES says (the store's
+   * candidate query ranks alike), `excludeId` left out.
+   */
+  rankedCandidates(keys: readonly string[], excludeId: string, limit = MAX_DUPLICATE_CANDIDATES): string[] {
+    const weights = new Map<string, number>();
+    for (const key of new Set(keys)) {
+      const w = candidateKeyWeight(key);
+      for (const id of this.idsByKey.get(key) ?? []) if (id !== excludeId) weights.set(id, (weights.get(id) ?? 0) + w);
+    }
+    return topCandidates(weights, limit);
   }
 }
 

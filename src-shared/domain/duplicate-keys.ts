@@ -32,10 +32,14 @@ const LEGAL_SUFFIXES = new Set([
 /** Letters that Unicode decomposition leaves alone but people type both ways. */
 const LETTER_FOLDS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
 
+const ASCII = /^[ -~]*$/;
+
 /** Lowercase, strip diacritics ("Müller" → "muller"). */
 export function foldText(text: string): string {
-  return text
-    .toLowerCase()
+  const lower = text.toLowerCase();
+  // Plain ASCII has nothing to decompose or fold, and it is most of what is typed: skip the Unicode work.
+  if (ASCII.test(lower)) return lower;
+  return lower
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .replace(/[ßæœøłđðþı]/g, (c) => LETTER_FOLDS[c] ?? c);
@@ -95,15 +99,23 @@ export function normalizePersonName(name: string | null | undefined): string | n
 
 /** Primary Double Metaphone code of a name, so "Johnson" and "Jonson" share a key; null for no name. */
 export function phoneticKey(name: string | null | undefined): string | null {
-  const n = normalizePersonName(name);
-  if (n === null) return null;
-  const [primary] = doubleMetaphone(n.replace(/ /g, ''));
+  return soundOf(normalizePersonName(name));
+}
+
+/** phoneticKey of a name already through normalizePersonName. */
+function soundOf(normalizedName: string | null): string | null {
+  if (normalizedName === null) return null;
+  const [primary] = doubleMetaphone(normalizedName.replace(/ /g, ''));
   return primary === '' ? null : primary;
 }
 
 /** The email's domain when it identifies an employer, i.e. is not a free-mail provider. */
 export function corporateDomain(email: string | null | undefined): string | null {
-  const domain = emailDomain(normalizeEmail(email));
+  return corporateDomainOf(normalizeEmail(email));
+}
+
+function corporateDomainOf(normalizedEmail: string | null): string | null {
+  const domain = emailDomain(normalizedEmail);
   return domain !== null && !FREE_MAIL_DOMAINS.has(domain) ? domain : null;
 }
 
@@ -112,7 +124,11 @@ const SECOND_LEVEL_LABELS = new Set(['co', 'com', 'net', 'org', 'ac', 'gov', 'ed
 
 /** The label naming the company in a corporate email domain: "sales.acme.co.uk" → "acme"; null for free mail. */
 export function emailCompanyLabel(email: string | null | undefined): string | null {
-  const domain = corporateDomain(email);
+  return domainLabelOf(normalizeEmail(email));
+}
+
+function domainLabelOf(normalizedEmail: string | null): string | null {
+  const domain = corporateDomainOf(normalizedEmail);
   if (!domain) return null;
   const labels = domain.split('.').filter((l) => l !== '');
   if (labels.length < 2) return labels[0] ?? null;
@@ -123,8 +139,41 @@ export function emailCompanyLabel(email: string | null | undefined): string | nu
 
 /** A normalised company name without spaces, comparable with an email domain label ("Acme Tools" → "acmetools"). */
 export function companyLabel(companyName: string | null | undefined): string | null {
-  const name = normalizeCompanyName(companyName);
-  return name === null ? null : name.replace(/ /g, '');
+  return labelOf(normalizeCompanyName(companyName));
+}
+
+const labelOf = (normalizedCompany: string | null) => (normalizedCompany === null ? null : normalizedCompany.replace(/ /g, ''));
+
+/** Every normalised form that matching reads, each computed once per record (keys and scoring both start here). */
+export interface MatchFields {
+  email: string | null;
+  phone: string | null;
+  first: string | null;
+  last: string | null;
+  firstSound: string | null;
+  lastSound: string | null;
+  company: string | null;
+  /** The company name without spaces, and the company label of a corporate email domain. */
+  companyLabel: string | null;
+  domainLabel: string | null;
+}
+
+export function matchFields(rec: Omit<DuplicateCandidateFields, 'id'>): MatchFields {
+  const email = normalizeEmail(rec.email);
+  const first = normalizePersonName(rec.firstName);
+  const last = normalizePersonName(rec.lastName);
+  const company = normalizeCompanyName(rec.companyName);
+  return {
+    email,
+    phone: normalizePhone(rec.phone),
+    first,
+    last,
+    firstSound: soundOf(first),
+    lastSound: soundOf(last),
+    company,
+    companyLabel: labelOf(company),
+    domainLabel: domainLabelOf(email),
+  };
 }
 
 /**
@@ -135,18 +184,19 @@ export function companyLabel(companyName: string | null | undefined): string | n
  * GmbH" and "a.schmidt@acme.de" share a key.
  */
 export function matchKeys(rec: Omit<DuplicateCandidateFields, 'id'>): string[] {
+  return keysOf(matchFields(rec));
+}
+
+/** matchKeys from fields already normalised. */
+function keysOf(f: MatchFields): string[] {
   const keys: string[] = [];
-  const email = normalizeEmail(rec.email);
-  if (email) keys.push(`e:${email}`);
-  const phone = normalizePhone(rec.phone);
-  if (phone) keys.push(`p:${phone}`);
-  const last = phoneticKey(rec.lastName);
+  if (f.email) keys.push(`e:${f.email}`);
+  if (f.phone) keys.push(`p:${f.phone}`);
+  const last = f.lastSound;
   if (last) {
-    const first = phoneticKey(rec.firstName);
-    if (first) keys.push(`n:${first}|${last}`);
-    for (const company of new Set([companyLabel(rec.companyName), emailCompanyLabel(rec.email)])) {
-      if (company) keys.push(`c:${company}|${last}`);
-    }
+    if (f.firstSound) keys.push(`n:${f.firstSound}|${last}`);
+    if (f.companyLabel) keys.push(`c:${f.companyLabel}|${last}`);
+    if (f.domainLabel && f.domainLabel !== f.companyLabel) keys.push(`c:${f.domainLabel}|${last}`);
   }
   return keys;
 }

@@ -8,7 +8,7 @@ import {
   normalizePhone,
   phoneticKey,
 } from '../../../src-shared/domain/duplicate-keys';
-import { checkDuplicates, DuplicateIndex, findDuplicates, scoreDuplicate } from '../../../src-shared/domain/duplicate-detection';
+import { checkDuplicates, DuplicateIndex, findDuplicates, MAX_DUPLICATE_CANDIDATES, scoreDuplicate, topCandidates } from '../../../src-shared/domain/duplicate-detection';
 
 type Person = Omit<DuplicateCandidateFields, 'id'>;
 const blank: Person = { firstName: null, lastName: null, email: null, phone: null, companyName: null };
@@ -161,6 +161,27 @@ describe('DuplicateIndex', () => {
     const probe = rec('new', { firstName: 'Anna', lastName: 'Schmidt', email: 'Anna@ACME.com' });
     expect(checkDuplicates(probe, index, (id) => byId.get(id)).map((m) => m.id)).toEqual(['p1']);
     expect(checkDuplicates(probe, index, () => undefined)).toEqual([]);
+  });
+
+  it('ranks a common key\'s crowd and keeps the strongest: shared email or phone first, then more keys, then id', () => {
+    // 80 Schmidts at Acme share the company key; one also has the probe's email, one its phone, one its name.
+    const crowd = Array.from({ length: 80 }, (_, i) => rec(`s${String(i).padStart(2, '0')}`, { firstName: `Person${i}`, lastName: 'Schmidt', companyName: 'Acme' }));
+    crowd[70] = rec('s70', { firstName: 'Ute', lastName: 'Schmidt', email: 'anna.schmidt@acme.com', companyName: 'Acme' });
+    crowd[75] = rec('s75', { firstName: 'Anna', lastName: 'Schmidt', companyName: 'Acme' });
+    crowd[78] = rec('s78', { firstName: 'Ole', lastName: 'Schmidt', phone: '+49 89 1234567', companyName: 'Acme' });
+    const index = new DuplicateIndex(crowd);
+    const probe = rec('new', { firstName: 'Anna', lastName: 'Schmidt', email: 'Anna.Schmidt@acme.com', phone: '0049 89 1234567', companyName: 'ACME GmbH' });
+    const ranked = index.rankedCandidates(matchKeys(probe), probe.id);
+    expect(ranked).toHaveLength(MAX_DUPLICATE_CANDIDATES);
+    expect(ranked.slice(0, 4)).toEqual(['s70', 's78', 's75', 's00']);
+    expect(ranked.at(-1)).toBe(`s${MAX_DUPLICATE_CANDIDATES - 4}`);
+    expect(index.rankedCandidates(matchKeys(probe), probe.id, 200)).toHaveLength(80);
+    expect(findDuplicates(probe, ranked.map((id) => crowd.find((c) => c.id === id)!)).map((m) => m.id)).toEqual(['s75', 's70']);
+  });
+
+  it('breaks ties by id in code point order, as SQLite orders ids, characters past U+FFFF last', () => {
+    const weights = new Map([['\u{1F600}', 1], ['\uFFFD', 1], ['z', 1], ['a', 2]]);
+    expect(topCandidates(weights, 3)).toEqual(['a', 'z', '\uFFFD']);
   });
 });
 
