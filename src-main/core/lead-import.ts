@@ -3,14 +3,14 @@ import type { z } from 'zod';
 import { AppError } from '../../src-shared/api/errors';
 import type { ImportRowResult, LEADS_API } from '../../src-shared/api/leads.api';
 import type { ParsedInputOf, OutputOf } from '../../src-shared/api/contract';
-import { DuplicateIndex } from '../../src-shared/domain/duplicate-detection';
+import { DuplicateIndex, findDuplicates } from '../../src-shared/domain/duplicate-detection';
 import type { DuplicateCandidateFields } from '../../src-shared/domain/duplicate-keys';
-import { findDuplicates } from '../../src-shared/domain/duplicate-detection';
+import { matchKeys } from '../../src-shared/domain/duplicate-keys';
 import { LeadFields } from '../../src-shared/mutators/lead-args';
 import { requireIdentity } from '../../src-shared/mutators/leads.mutators';
 import type { Mutation } from '../../src-shared/mutators/mutator';
 import type { CoreContext } from './core-context';
-import { leadDuplicates } from './queries/lead-duplicates.query';
+import { leadDuplicatesOfMany } from './queries/lead-duplicates.query';
 
 type Api = typeof LEADS_API;
 type RowResult = z.infer<typeof ImportRowResult>;
@@ -18,9 +18,7 @@ type RowResult = z.infer<typeof ImportRowResult>;
 export async function importLeads(ctx: CoreContext, input: ParsedInputOf<Api, 'leads.import'>): Promise<OutputOf<Api, 'leads.import'>> {
   const results: RowResult[] = [];
   const pending: { result: RowResult; mutation: Mutation }[] = [];
-  // Rows of this import are duplicates of each other too, before any of them is in the store.
-  const batch = new DuplicateIndex();
-  const batchRecords = new Map<string, DuplicateCandidateFields>();
+  const valid: { result: RowResult; fields: z.infer<typeof LeadFields>; probe: DuplicateCandidateFields }[] = [];
 
   input.rows.forEach((raw, row) => {
     const parsed = LeadFields.safeParse(raw);
@@ -37,18 +35,32 @@ export async function importLeads(ctx: CoreContext, input: ParsedInputOf<Api, 'l
       results.push({ row, status: 'rejected', leadId: null, errors: (err as AppError).fields ?? [], duplicates: [] });
       return;
     }
-    const inStore = leadDuplicates(ctx, probe, { limit: 3 }).map((m) => ({ id: m.id, score: m.score }));
-    const inBatch = findDuplicates(probe, batch.candidatesFor(probe).map((c) => batchRecords.get(c)!), { limit: 3 }).map((m) => ({ id: m.id, score: m.score }));
-    const duplicates = [...inStore, ...inBatch].sort((a, b) => b.score - a.score).slice(0, 3);
+    const result: RowResult = { row, status: 'created', leadId: id, errors: [], duplicates: [] };
+    results.push(result);
+    valid.push({ result, fields: f, probe });
+  });
+
+  // The store does not change before the writes below, so every row's stored duplicates are loaded in one go.
+  const inStore = leadDuplicatesOfMany(ctx, valid.map((v) => v.probe), { limit: 3 });
+  // Rows of this import are duplicates of each other too, before any of them is in the store.
+  const batch = new DuplicateIndex();
+  const batchRecords = new Map<string, DuplicateCandidateFields>();
+  valid.forEach(({ result, fields: f, probe }, i) => {
+    const keys = matchKeys(probe);
+    const batchCandidates = batch.rankedCandidates(keys, probe.id).map((c) => batchRecords.get(c)!);
+    const inBatch = batchCandidates.length === 0 ? [] : findDuplicates(probe, batchCandidates, { limit: 3 });
+    const duplicates = [...inStore[i]!.map((m) => ({ id: m.id, score: m.score })), ...inBatch.map((m) => ({ id: m.id, score: m.score }))]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 3);
+    result.duplicates = duplicates;
     if (duplicates.length > 0 && input.onDuplicate === 'skip') {
-      results.push({ row, status: 'skipped', leadId: null, errors: [], duplicates });
+      result.status = 'skipped';
+      result.leadId = null;
       return;
     }
-    const result: RowResult = { row, status: 'created', leadId: id, errors: [], duplicates };
-    results.push(result);
-    batch.add(probe);
-    batchRecords.set(id, probe);
-    const args = { ...f, id, possibleDuplicateOf: duplicates[0]?.id ?? null, ...(input.ownerId !== undefined ? { ownerId: input.ownerId } : {}) };
+    batch.add(probe, keys);
+    batchRecords.set(probe.id, probe);
+    const args = { ...f, id: probe.id, possibleDuplicateOf: duplicates[0]?.id ?? null, ...(input.ownerId !== undefined ? { ownerId: input.ownerId } : {}) };
     pending.push({ result, mutation: { name: 'leads.create', args } });
   });
 

@@ -1,6 +1,6 @@
-// Duplicate check of one lead or draft: candidates from the indexed match keys, then the shared fuzzy scoring.
+// Duplicate check of leads or drafts: candidates from the indexed match keys, then the shared fuzzy scoring.
 import type { DuplicateMatchOut } from '../../../src-shared/api/leads.api';
-import { findDuplicates } from '../../../src-shared/domain/duplicate-detection';
+import { candidateKeyWeight, findDuplicates, topCandidates } from '../../../src-shared/domain/duplicate-detection';
 import type { DuplicateCandidateFields } from '../../../src-shared/domain/duplicate-keys';
 import { matchKeys } from '../../../src-shared/domain/duplicate-keys';
 import type { LeadStatus } from '../../../src-shared/domain/leads.schema';
@@ -8,21 +8,19 @@ import { prepared } from '../../store/statement-cache';
 import type { CoreContext } from '../core-context';
 
 /**
- * Bounds the work when a key is very common (a big company's domain with a frequent surname). Candidates come
- * best first: those sharing a strong key (the same email or phone, each enough for a match on its own), then those
- * sharing the most keys, since a true duplicate shares several; one sharing a single broad key rarely scores as one.
+ * The leads holding any of the keys, for many probes at once: each key is read once however many probes share it (an
+ * import's rows share their company's keys), and each probe's candidates are ranked from these rows as
+ * topCandidates says. No tenant condition: a desktop store holds one tenant (see openClient).
  */
-const MAX_CANDIDATES = 50;
+const KEY_HITS_SQL = 'SELECT key, lead_id AS id FROM lead_dedupe_keys WHERE key IN (SELECT value FROM json_each(?))';
 
-/** No tenant condition: a desktop store holds one tenant (see openClient). */
-const CANDIDATES_SQL = `
-  WITH hits AS (
-    SELECT lead_id, sum(CASE WHEN substr(key, 1, 2) IN ('e:', 'p:') THEN 100 ELSE 1 END) AS weight FROM lead_dedupe_keys
-    WHERE key IN (SELECT value FROM json_each(?)) AND lead_id <> ?
-    GROUP BY lead_id ORDER BY weight DESC, lead_id LIMIT ${MAX_CANDIDATES})
-  SELECT l.id, l.first_name AS firstName, l.last_name AS lastName, l.email, l.phone, l.company_name AS companyName,
-         l.status, l.owner_id AS ownerId
-  FROM hits JOIN leads l ON l.id = hits.lead_id`;
+/** The candidates' fields, each lead once however many probes it is a candidate of. */
+const LEADS_SQL = `
+  SELECT id, first_name AS firstName, last_name AS lastName, email, phone, company_name AS companyName, status, owner_id AS ownerId
+  FROM leads WHERE id IN (SELECT value FROM json_each(?))`;
+
+/** Probes whose candidates are loaded together: bounds the rows one statement returns. */
+const PROBES_PER_QUERY = 500;
 
 type Candidate = DuplicateCandidateFields & { status: LeadStatus; ownerId: string | null };
 
@@ -31,13 +29,43 @@ export interface DuplicateProbe extends Omit<DuplicateCandidateFields, 'id'> {
 }
 
 export function leadDuplicates(ctx: CoreContext, probe: DuplicateProbe, opts: { threshold?: number; limit?: number } = {}): DuplicateMatchOut[] {
-  const keys = matchKeys(probe);
-  if (keys.length === 0) return [];
-  const rows = prepared(ctx.store.sqlite, CANDIDATES_SQL).all(JSON.stringify(keys), probe.id ?? '') as Candidate[];
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const matches = findDuplicates({ ...probe, id: probe.id ?? '' }, rows, opts);
-  return matches.map((m) => {
-    const c = byId.get(m.id)!;
-    return { ...m, lead: { firstName: c.firstName ?? '', lastName: c.lastName ?? '', email: c.email, phone: c.phone, companyName: c.companyName, status: c.status, ownerId: c.ownerId } };
-  });
+  return leadDuplicatesOfMany(ctx, [probe], opts)[0]!;
+}
+
+/** The duplicates in the store of each probe, in the probes' order; candidates loaded for many probes at once. */
+export function leadDuplicatesOfMany(ctx: CoreContext, probes: readonly DuplicateProbe[], opts: { threshold?: number; limit?: number } = {}): DuplicateMatchOut[][] {
+  const out: DuplicateMatchOut[][] = [];
+  for (let start = 0; start < probes.length; start += PROBES_PER_QUERY) {
+    const chunk = probes.slice(start, start + PROBES_PER_QUERY).map((p) => ({ ...p, id: p.id ?? '' }));
+    const keysOf = chunk.map((p) => new Set(matchKeys(p)));
+    const allKeys = [...new Set(keysOf.flatMap((k) => [...k]))];
+    const idsByKey = new Map<string, string[]>();
+    if (allKeys.length > 0) {
+      for (const { key, id } of prepared(ctx.store.sqlite, KEY_HITS_SQL).all(JSON.stringify(allKeys)) as Array<{ key: string; id: string }>) {
+        const ids = idsByKey.get(key);
+        if (ids) ids.push(id);
+        else idsByKey.set(key, [id]);
+      }
+    }
+    const chosen = chunk.map((probe, i) => {
+      const weights = new Map<string, number>();
+      for (const key of keysOf[i]!) {
+        const w = candidateKeyWeight(key);
+        for (const id of idsByKey.get(key) ?? []) if (id !== probe.id) weights.set(id, (weights.get(id) ?? 0) + w);
+      }
+      return topCandidates(weights);
+    });
+    const ids = [...new Set(chosen.flat())];
+    const rows = ids.length === 0 ? [] : (prepared(ctx.store.sqlite, LEADS_SQL).all(JSON.stringify(ids)) as Candidate[]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    chunk.forEach((probe, i) => {
+      const candidates = chosen[i]!.flatMap((id) => byId.get(id) ?? []);
+      const matches = candidates.length === 0 ? [] : findDuplicates(probe, candidates, opts);
+      out.push(matches.map((m) => {
+        const c = byId.get(m.id)!;
+        return { ...m, lead: { firstName: c.firstName ?? '', lastName: c.lastName ?? '', email: c.email, phone: c.phone, companyName: c.companyName, status: c.status, ownerId: c.ownerId } };
+      }));
+    });
+  }
+  return out;
 }
