@@ -1,5 +1,5 @@
 // POST /sync/pull: the changes of a version window the user may see, paged table by table, with view exits as deletes.
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { AnyColumn, Query, SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { AppError, ErrorCode } from '../../src-shared/api/errors';
@@ -12,7 +12,8 @@ import type { ServerContext } from '../app/server-context';
 import type { RequestAuth } from '../auth/authenticate';
 import type { AppDb } from '../db/database';
 import { mutationResults, syncClients, syncHorizons, syncTombstones } from '../db/schema/sync.table';
-import { currentVersion } from '../db/tenant-version';
+import { queryRows } from '../db/query-rows';
+import { tenantVersions } from '../db/schema/auth.table';
 import { forgetResults } from './push.service';
 import { pgTableOf, selectRows } from './pg-tables';
 import { requireCompatible } from './sync-versions';
@@ -24,9 +25,12 @@ const TOMBSTONE_PHASE = REPLICATED_TABLES.length;
 /** Rows in a pull's window above which its pages walk each table's key index rather than its version index. */
 const LARGE_WINDOW = 25_000;
 
-async function horizonOf(tx: AppDb, tenantId: string): Promise<number> {
-  const [row] = await tx.select({ version: syncHorizons.version }).from(syncHorizons).where(eq(syncHorizons.tenantId, tenantId));
-  return row?.version ?? 0;
+/** The change log's horizon and the tenant's latest version, in one round trip. */
+async function horizonAndVersion(tx: AppDb, tenantId: string): Promise<{ horizon: number; target: number }> {
+  const [row] = await queryRows<{ horizon: number | null; target: number | null }>(tx, sql`SELECT
+    (SELECT ${syncHorizons.version}::float8 FROM ${syncHorizons} WHERE ${syncHorizons.tenantId} = ${tenantId}) AS horizon,
+    (SELECT ${tenantVersions.version}::float8 FROM ${tenantVersions} WHERE ${tenantVersions.tenantId} = ${tenantId}) AS target`);
+  return { horizon: Number(row?.horizon ?? 0), target: Number(row?.target ?? 0) };
 }
 
 function windowOf(table: ReplicatedTable, tenantId: string, since: number, target: number): SQL {
@@ -73,13 +77,12 @@ async function countWindow(tx: AppDb, tenantId: string, since: number, target: n
 /** Where this pull starts or continues: a new window, a continued one, or a reset when the old one cannot stand. */
 async function positionFor(tx: AppDb, view: ViewerView, req: ParsedPullRequest): Promise<{ position: PullPosition; starts: boolean }> {
   const tenantId = view.viewer.tenantId;
-  const horizon = await horizonOf(tx, tenantId);
+  const { horizon, target } = await horizonAndVersion(tx, tenantId);
   const p = req.position;
   if (p && p.scope === view.scope && (p.reset || p.since >= horizon)) return { position: p, starts: false };
   const incremental = req.cursor !== null && req.cursor.scope === view.scope && req.cursor.version >= horizon && !p?.reset;
   const since = incremental ? req.cursor!.version : 0;
   const reset = !incremental;
-  const target = await currentVersion(tx, tenantId);
   const counts = await countWindow(tx, tenantId, since, target, reset);
   const tables = counts.map((n, i) => (n > 0 ? i : -1)).filter((i) => i >= 0);
   const total = counts.reduce((a, b) => a + b, 0);
@@ -165,12 +168,15 @@ function encode(table: ReplicatedTable, rows: Row[], deletes: string[]): TableCh
   return { table, fields, rows: rows.map((r) => fields.map((f) => r[f] ?? null)), deletes };
 }
 
+/** The client's last processed mutation id and its unacknowledged refusals, in one round trip. */
 async function clientProgress(tx: AppDb, clientId: string, ackedThrough: number): Promise<{ last: number; results: MutationResult[] }> {
-  const [client] = await tx.select({ last: syncClients.lastMutationId }).from(syncClients).where(eq(syncClients.clientId, clientId));
-  const results = await tx.select({ mutationId: mutationResults.mutationId, name: mutationResults.name, error: mutationResults.error }).from(mutationResults)
-    .where(and(eq(mutationResults.clientId, clientId), gt(mutationResults.mutationId, ackedThrough)))
-    .orderBy(asc(mutationResults.mutationId));
-  return { last: client?.last ?? 0, results: results.map((r) => ({ mutationId: r.mutationId, name: r.name, error: r.error as ErrorBody })) };
+  const rows = await queryRows<{ last: number | null; mutationId: number | null; name: string | null; error: ErrorBody | null }>(tx, sql`SELECT
+    (SELECT ${syncClients.lastMutationId}::float8 FROM ${syncClients} WHERE ${syncClients.clientId} = ${clientId}) AS last,
+    r.mutation_id::float8 AS "mutationId", r.name, r.error
+    FROM (SELECT 1) AS one LEFT JOIN ${mutationResults} r ON r.client_id = ${clientId} AND r.mutation_id > ${ackedThrough}
+    ORDER BY r.mutation_id`);
+  const results = rows.filter((r) => r.mutationId !== null).map((r) => ({ mutationId: Number(r.mutationId), name: r.name!, error: r.error! }));
+  return { last: Number(rows[0]?.last ?? 0), results };
 }
 
 export async function pullChanges(ctx: ServerContext, auth: RequestAuth, req: ParsedPullRequest): Promise<PullResponse> {
