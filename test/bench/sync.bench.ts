@@ -2,11 +2,14 @@
 // raw SQLite inserts of the same rows, and the longest event-loop stall), a push of 1,000 offline mutations, one
 // change's round trip, one incremental change applied into the 100k-lead replica, a change fanned out to 20 connected
 // desktops, and the time for 20 desktops to be in sync again after the server comes back from an outage.
-// SYNC_BENCH_SIZE=small runs a tenth of the data; SYNC_BENCH_ONLY=first,push,incremental,fanout,outage runs some parts.
+// SYNC_BENCH_SIZE=small runs a tenth of the data; SYNC_BENCH_ONLY=first,push,incremental,fanout,outage runs some parts;
+// SYNC_BENCH_PROFILE=prefix writes a CPU profile of this process per part (prefix-part.cpuprofile), the server's is
+// SYNC_BENCH_SERVER_PROFILE (see sync-bench-server.ts).
 import { fork } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -31,6 +34,12 @@ const runs = (part: 'first' | 'push' | 'incremental' | 'fanout' | 'outage') => !
 /** Desktops connected at once in the fan-out and outage benchmarks. */
 const CLIENTS = 20;
 const FANOUT_ROUNDS = 50;
+/**
+ * The connected desktops share this process and one disk: their WAL checkpoint threads (two fsyncs per store and
+ * second) would hold up each other's commits, which desktops on machines of their own never meet. They use SQLite's
+ * own checkpoints (every 1,000 pages) instead; SYNC_BENCH_CHECKPOINTERS=1 keeps the threads.
+ */
+const CHECKPOINTERS = process.env.SYNC_BENCH_CHECKPOINTERS === '1';
 /** How long the server stays down in the outage benchmark: long enough for the reconnect backoff to grow. */
 const OUTAGE_MS = 10_000;
 
@@ -82,6 +91,7 @@ interface DesktopOptions {
   syncOnWrite?: boolean;
   /** Called when a pull's answer has arrived (parsed and checked). */
   onPulled?: () => void;
+  walCheckpointer?: boolean;
 }
 
 function openDesktop(dir: string, url: string, now: number, session: SessionResponse, o: DesktopOptions = {}): SyncedClient {
@@ -95,7 +105,7 @@ function openDesktop(dir: string, url: string, now: number, session: SessionResp
   } } : http;
   return openSyncedClient({
     dbPath: join(dir, 'crm.db'), identity: { tenantId: session.user.tenantId, userId: session.user.id }, clock, serverUrl: url, auth, transport,
-    live: o.live ?? false, start: false, sync: { syncOnWrite: o.syncOnWrite ?? false }, logError: () => {},
+    live: o.live ?? false, start: false, sync: { syncOnWrite: o.syncOnWrite ?? false, walCheckpointer: o.walCheckpointer ?? true }, logError: () => {},
   });
 }
 
@@ -119,6 +129,22 @@ function rawInsertRate(from: string, to: string): number {
   } finally {
     src.close();
     dst.close();
+  }
+}
+
+/** Runs one part, under the CPU profiler when SYNC_BENCH_PROFILE is set. */
+async function part<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const prefix = process.env.SYNC_BENCH_PROFILE;
+  if (!prefix) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    writeFileSync(`${prefix}-${name}.cpuprofile`, JSON.stringify((await session.post('Profiler.stop')).profile));
+    session.disconnect();
   }
 }
 
@@ -188,7 +214,7 @@ async function largeTenant(url: string, now: number, dir: string, report: (f: Fi
       const stall = monitorEventLoopDelay({ resolution: 5 });
       stall.enable();
       const t = performance.now();
-      await desktop.sync.syncNow();
+      await part('first', () => desktop.sync.syncNow());
       const seconds = (performance.now() - t) / 1000;
       stall.disable();
       const rows = REPLICATED_TABLES.reduce((n, table) => n + (desktop.core.store.sqlite.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n, 0);
@@ -240,7 +266,7 @@ async function liveDesktops(url: string, now: number, n: number): Promise<{ desk
   for (let i = 0; i < n; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-sync-live-'));
     dirs.push(dir);
-    const desktop = openDesktop(dir, url, now, await signIn(url, i % 2 === 0 ? 'admin@demo.test' : 'manager@demo.test', 'live', `127.0.0.${10 + i}`), { live: true, syncOnWrite: true });
+    const desktop = openDesktop(dir, url, now, await signIn(url, i % 2 === 0 ? 'admin@demo.test' : 'manager@demo.test', 'live', `127.0.0.${10 + i}`), { live: true, syncOnWrite: true, walCheckpointer: CHECKPOINTERS });
     desktops.push(desktop);
     await desktop.sync.syncNow();
   }
@@ -315,7 +341,7 @@ export const syncBenchmark: Benchmark = {
         const one = await fanOut(writer, receivers.slice(0, 1), leads[0]!, FANOUT_ROUNDS, 'One');
         for (const r of receivers.slice(1)) r.sync.resume();
         await until('the resumed desktops in step', () => receivers.every((d) => d.sync.status().phase === 'idle' && hasTitle(d, leads[0]!, `One ${FANOUT_ROUNDS - 1}`)), 30_000);
-        const all = await fanOut(writer, receivers, leads[0]!, FANOUT_ROUNDS, 'Fan');
+        const all = await part('fanout', () => fanOut(writer, receivers, leads[0]!, FANOUT_ROUNDS, 'Fan'));
         log(`change visible in all ${receivers.length} other stores: p50 ${median(all).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms, max ${Math.max(...all).toFixed(1)} ms (one other: p95 ${percentile(one, 95).toFixed(1)} ms)`);
         report({ id: 'sync.fanout20.allUpdated.p50', value: median(all), unit: 'ms', bar: 100, better: 'lower', baseline: median(one), ratio: median(all) / median(one) });
         report({ id: 'sync.fanout20.allUpdated.p95', value: percentile(all, 95), unit: 'ms', bar: 100, better: 'lower', baseline: percentile(one, 95), ratio: percentile(all, 95) / percentile(one, 95) });
@@ -336,7 +362,7 @@ export const syncBenchmark: Benchmark = {
         await sleep(OUTAGE_MS);
         server = await startServer({ db: database.url!, port: Number(new URL(server.url).port) });
         t = performance.now();
-        const recovered = (await until('every outage change everywhere', allInSync(clients, leads, 'Outage'), 120_000)) - t;
+        const recovered = (await part('outage', () => until('every outage change everywhere', allInSync(clients, leads, 'Outage'), 120_000))) - t;
         log(`back in sync ${(recovered / 1000).toFixed(2)} s after the server returned (online: ${(online / 1000).toFixed(2)} s)`);
         report({ id: 'sync.outageRecovery20.ms', value: recovered, unit: 'ms', bar: 5000, better: 'lower', baseline: online, ratio: recovered / online });
       }
