@@ -111,11 +111,7 @@ function soundOf(normalizedName: string | null): string | null {
 
 /** The email's domain when it identifies an employer, i.e. is not a free-mail provider. */
 export function corporateDomain(email: string | null | undefined): string | null {
-  return corporateDomainOf(normalizeEmail(email));
-}
-
-function corporateDomainOf(normalizedEmail: string | null): string | null {
-  const domain = emailDomain(normalizedEmail);
+  const domain = emailDomain(normalizeEmail(email));
   return domain !== null && !FREE_MAIL_DOMAINS.has(domain) ? domain : null;
 }
 
@@ -128,14 +124,35 @@ export function emailCompanyLabel(email: string | null | undefined): string | nu
 }
 
 function domainLabelOf(normalizedEmail: string | null): string | null {
-  const domain = corporateDomainOf(normalizedEmail);
-  if (!domain) return null;
+  const domain = emailDomain(normalizedEmail);
+  return domain === null ? null : corporateLabel(domain);
+}
+
+/**
+ * Remembers a pure function's result per input string, up to `max` inputs (then starts afresh). Names, company names
+ * and email domains repeat from record to record (many people of few companies), and deriving their forms, phonetic
+ * coding above all, is most of the cost of preparing a record for matching.
+ */
+function memoized<T>(fn: (s: string) => T, max = 10_000): (s: string) => T {
+  const seen = new Map<string, T>();
+  return (s) => {
+    const hit = seen.get(s);
+    if (hit !== undefined) return hit;
+    const value = fn(s);
+    if (seen.size >= max) seen.clear();
+    seen.set(s, value);
+    return value;
+  };
+}
+
+const corporateLabel = memoized((domain: string): string | null => {
+  if (!domain || FREE_MAIL_DOMAINS.has(domain)) return null;
   const labels = domain.split('.').filter((l) => l !== '');
   if (labels.length < 2) return labels[0] ?? null;
   const beforeTld = labels.length - 2;
   const skip = labels.length >= 3 && labels[labels.length - 1]!.length === 2 && SECOND_LEVEL_LABELS.has(labels[beforeTld]!);
   return labels[skip ? beforeTld - 1 : beforeTld]!;
-}
+});
 
 /** A normalised company name without spaces, comparable with an email domain label ("Acme Tools" → "acmetools"). */
 export function companyLabel(companyName: string | null | undefined): string | null {
@@ -158,20 +175,31 @@ export interface MatchFields {
   domainLabel: string | null;
 }
 
+const NO_NAME = { name: null, sound: null } as const;
+const nameForms = memoized((raw: string) => {
+  const name = normalizePersonName(raw);
+  return { name, sound: soundOf(name) };
+});
+const NO_COMPANY = { company: null, label: null } as const;
+const companyForms = memoized((raw: string) => {
+  const company = normalizeCompanyName(raw);
+  return { company, label: labelOf(company) };
+});
+
 export function matchFields(rec: Omit<DuplicateCandidateFields, 'id'>): MatchFields {
   const email = normalizeEmail(rec.email);
-  const first = normalizePersonName(rec.firstName);
-  const last = normalizePersonName(rec.lastName);
-  const company = normalizeCompanyName(rec.companyName);
+  const first = rec.firstName ? nameForms(rec.firstName) : NO_NAME;
+  const last = rec.lastName ? nameForms(rec.lastName) : NO_NAME;
+  const company = rec.companyName ? companyForms(rec.companyName) : NO_COMPANY;
   return {
     email,
     phone: normalizePhone(rec.phone),
-    first,
-    last,
-    firstSound: soundOf(first),
-    lastSound: soundOf(last),
-    company,
-    companyLabel: labelOf(company),
+    first: first.name,
+    last: last.name,
+    firstSound: first.sound,
+    lastSound: last.sound,
+    company: company.company,
+    companyLabel: company.label,
     domainLabel: domainLabelOf(email),
   };
 }
