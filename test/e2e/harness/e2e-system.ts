@@ -27,7 +27,7 @@ export interface E2eSystem {
 }
 
 export interface E2eSystemOptions {
-  /** Server log level (`TEST_LOG_LEVEL`, default warn); at debug the server's output is shown, otherwise only when it fails. */
+  /** `TEST_LOG_LEVEL` (default warn): at debug the server's log is shown as it comes, otherwise only when it fails. */
   logLevel?: string;
 }
 

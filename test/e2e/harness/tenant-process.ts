@@ -12,13 +12,16 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SERVER_VARIABLES = ['DATABASE_URL', 'DATA_DIR', 'PORT', 'HOST', 'JWT_SECRET', 'SEED_DEMO', 'LOG_LEVEL', 'SMTP_URL', 'MAIL_FROM', 'JOBS_ENABLED'];
 
 /** Lines of output kept to explain a failure. */
-const TAIL_LINES = 60;
+const TAIL_LINES = 100;
 
 export interface TenantProcessOptions {
   /** 0 picks a free port (the first start); a restart passes the port it had. */
   port: number;
   dataDir: string;
-  /** The server's LOG_LEVEL; at debug (or trace) its output is forwarded as it comes, otherwise shown only on failure. */
+  /**
+   * At debug (or trace) the server logs at that level and its output is forwarded as it comes; otherwise it logs at
+   * info (at least) and its last lines are shown only when it fails, so a failure comes with what led to it.
+   */
   logLevel: string;
   /** A dump of a migrated database to start an empty data directory from (see pglite-template.ts). */
   template?: string;
@@ -40,9 +43,12 @@ export async function startTenantProcess(options: TenantProcessOptions): Promise
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of SERVER_VARIABLES) delete env[name];
   if (options.template) env.E2E_PGLITE_TEMPLATE = options.template;
-  Object.assign(env, options.env, { DATA_DIR: options.dataDir, PORT: String(options.port), HOST: '127.0.0.1', LOG_LEVEL: options.logLevel, SEED_DEMO: 'true' });
+  const verbose = ['debug', 'trace'].includes(options.logLevel);
+  Object.assign(env, options.env, { DATA_DIR: options.dataDir, PORT: String(options.port), HOST: '127.0.0.1', LOG_LEVEL: verbose ? options.logLevel : 'info', SEED_DEMO: 'true' });
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  const output = captureOutput(child, ['debug', 'trace'].includes(options.logLevel));
+  const output = captureOutput(child, verbose);
+  // Without this a failed spawn would be an unhandled 'error' event; it shows in the failure's output instead.
+  child.on('error', (err) => output.add(`spawn failed: ${err.message}`));
   // However the test process ends, the server goes with it (the child also stops when its IPC channel closes).
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
@@ -101,16 +107,15 @@ export async function startTenantProcess(options: TenantProcessOptions): Promise
 }
 
 /** Keeps the last lines of the child's stdout (pino JSON) and stderr; forwards them with a prefix when asked. */
-function captureOutput(child: ChildProcess, forward: boolean): { tail(): string } {
+function captureOutput(child: ChildProcess, forward: boolean): { add(line: string): void; tail(): string } {
   const lines: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      if (lines.length > TAIL_LINES) lines.shift();
-      if (forward) process.stderr.write(`[tenant] ${line}\n`);
-    });
-  }
-  return { tail: () => (lines.length ? `; its last output:\n${lines.map((l) => `[tenant] ${l}`).join('\n')}` : '') };
+  const add = (line: string) => {
+    lines.push(line);
+    if (lines.length > TAIL_LINES) lines.shift();
+    if (forward) process.stderr.write(`[tenant] ${line}\n`);
+  };
+  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', add);
+  return { add, tail: () => (lines.length ? `; its last output:\n${lines.map((l) => `[tenant] ${l}`).join('\n')}` : '') };
 }
 
 async function answersReady(url: string): Promise<boolean> {
