@@ -36,16 +36,35 @@ export type Step = <T>(fn: () => T) => Promise<T>;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The temporary table (of this connection) where match keys wait, ordered by key. */
+export function createKeyStaging(sqlite: Database.Database): void {
+  sqlite.exec('CREATE TEMP TABLE IF NOT EXISTS sync_bulk_keys (key TEXT NOT NULL, lead_id TEXT NOT NULL, PRIMARY KEY (key, lead_id)) WITHOUT ROWID');
+}
+
+/** Stages one arriving lead's match keys (while the load waits on the server, computing them costs no time). */
+export function stageMatchKeys(sqlite: Database.Database, lead: { id: string; firstName: string | null; lastName: string | null; email: string | null; phone: string | null; companyName: string | null }): void {
+  const keep = prepared(sqlite, 'INSERT OR IGNORE INTO temp.sync_bulk_keys (key, lead_id) VALUES (?, ?)');
+  for (const k of matchKeys(lead)) keep.run(k, lead.id);
+}
+
 /**
- * Computes every lead's match keys into a temporary table ordered by key, then copies them in key order, so the
- * key index grows by appends. Leads a pending mutation changed are left to the mutations (which write their keys).
- * Each step runs until `budgetMs` is spent; `finish` runs inside the last one.
+ * Copies every lead's match keys from the staging table in key order, so the key index grows by appends; unless
+ * `staged` (every lead of the load staged its keys as it arrived, in this process), computes them first. Leads a
+ * pending mutation changed are left to the mutations (which write their keys). Each step runs until `budgetMs` is
+ * spent; `finish` runs inside the last one.
  */
-export async function buildMatchKeys(sqlite: Database.Database, step: Step, budgetMs: number, finish: () => void): Promise<void> {
+export async function buildMatchKeys(sqlite: Database.Database, step: Step, budgetMs: number, staged: boolean, finish: () => void): Promise<void> {
+  if (!staged) await computeMatchKeys(sqlite, step, budgetMs);
+  await copyMatchKeys(sqlite, step, budgetMs, finish);
+}
+
+/** Every lead's match keys into the staging table, read back from the leads (a load resumed after a restart). */
+async function computeMatchKeys(sqlite: Database.Database, step: Step, budgetMs: number): Promise<void> {
   const c = replicaCodec('leads');
   const cols = ['id', 'firstName', 'lastName', 'email', 'phone', 'companyName'].map((k) => `"${c.column(k).sql}"`).join(', ');
   await step(() => {
-    sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS sync_bulk_keys (key TEXT NOT NULL, lead_id TEXT NOT NULL, PRIMARY KEY (key, lead_id)) WITHOUT ROWID; DELETE FROM temp.sync_bulk_keys`);
+    createKeyStaging(sqlite);
+    sqlite.exec('DELETE FROM temp.sync_bulk_keys');
   });
   const read = preparedRaw(sqlite, `SELECT ${cols} FROM leads WHERE "${c.pk.sql}" > ? ORDER BY "${c.pk.sql}" LIMIT 200`);
   const keep = prepared(sqlite, 'INSERT OR IGNORE INTO temp.sync_bulk_keys (key, lead_id) VALUES (?, ?)');
@@ -65,7 +84,12 @@ export async function buildMatchKeys(sqlite: Database.Database, step: Step, budg
     });
     if (after !== null) await yieldToLoop();
   }
-  const next = preparedRaw(sqlite, 'SELECT key, lead_id FROM temp.sync_bulk_keys WHERE (key, lead_id) > (?, ?) ORDER BY key, lead_id LIMIT 1000');
+}
+
+async function copyMatchKeys(sqlite: Database.Database, step: Step, budgetMs: number, finish: () => void): Promise<void> {
+  await step(() => createKeyStaging(sqlite));
+  // Only keys of leads still there: a lead can leave before the load ends.
+  const next = preparedRaw(sqlite, 'SELECT k.key, k.lead_id FROM temp.sync_bulk_keys k WHERE (k.key, k.lead_id) > (?, ?) AND EXISTS (SELECT 1 FROM main.leads l WHERE l.id = k.lead_id) ORDER BY k.key, k.lead_id LIMIT 1000');
   const insert = prepared(sqlite, `INSERT OR IGNORE INTO main.${KEYS_TABLE} (key, lead_id) VALUES (?, ?)`);
   const pending = preparedRaw(sqlite, `SELECT pk FROM sync_base WHERE tbl = 'leads'`);
   for (let at: [string, string] | null = ['', '']; at !== null;) {

@@ -9,6 +9,7 @@ import type { Adopt, TableChanges } from '../../src-shared/sync/sync-protocol';
 import { encodeValue } from '../store/entity-codecs';
 import type { ColumnCodec } from '../store/entity-codecs';
 import { prepared } from '../store/statement-cache';
+import { stageMatchKeys } from './bulk-load';
 import { replicaCodec } from './replica-codecs';
 
 const VERSION_COLUMN: ColumnCodec = { key: 'version', sql: 'version', kind: 'plain' };
@@ -28,6 +29,8 @@ export class ReplicaWriter {
   private baseKeys = new Set<string>();
   /** A bulk load is under way: leads arrive without their match keys (built at its end, see bulk-load.ts). */
   deferMatchKeys = false;
+  /** Meanwhile, stage each arriving lead's keys for that end (the load began in this process). */
+  stageMatchKeys = false;
 
   /** `me`: the replica's user, whose approval inbox and conflicts survive a deal's or lead's exit. */
   constructor(private readonly sqlite: Database.Database, private readonly me: () => string) {}
@@ -69,7 +72,11 @@ export class ReplicaWriter {
       }
       if (exists && exists.get(pk) === undefined) ctx.adopt![table as ParentTable].push(pk);
       upsert.run(...params);
-      if (table === 'leads' && !this.deferMatchKeys) this.writeMatchKeys(Object.fromEntries(change.fields.map((f, i) => [f, values[i]])) as unknown as Lead);
+      if (table === 'leads' && (!this.deferMatchKeys || this.stageMatchKeys)) {
+        const lead = Object.fromEntries(change.fields.map((f, i) => [f, values[i]])) as unknown as Lead;
+        if (this.deferMatchKeys) stageMatchKeys(this.sqlite, lead);
+        else this.writeMatchKeys(lead);
+      }
     }
     ctx.touched.add(table);
   }

@@ -8,7 +8,7 @@ import type { ClientCore } from '../core/client-core';
 import { loadActor } from '../core/identity';
 import { createIdGenerator } from '../core/ids';
 import { prepared } from '../store/statement-cache';
-import { buildMatchKeys, createIndexesInWorker, deferIndexes } from './bulk-load';
+import { buildMatchKeys, createIndexesInWorker, createKeyStaging, deferIndexes } from './bulk-load';
 import { RECENT_MAX_DELAY_MS, RECENT_MS, reconnectDelay } from './poke-socket';
 import { rebase } from './rebase';
 import { ReplicaWriter } from './replica-writer';
@@ -238,12 +238,17 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
           core.store.sqlite.prepare('DELETE FROM sync_seen').run();
           const withRows = REPLICATED_TABLES.filter(hasRows);
           state.set('reset', { tables: withRows });
+          // Another reset during a bulk load sends its leads again, maybe changed: their keys are computed at the end.
+          if (bulkPending) writer.stageMatchKeys = false;
           if (canDefer && !bulkPending && page.position.total >= bulkLoadRows) {
-            state.set('bulk', deferIndexes(core.store.sqlite, REPLICATED_TABLES.filter((t) => !withRows.includes(t))));
+            const bulk = deferIndexes(core.store.sqlite, REPLICATED_TABLES.filter((t) => !withRows.includes(t)));
+            state.set('bulk', bulk);
             bulkPending = true;
+            writer.stageMatchKeys = bulk.matchKeys;
           }
         }
         writer.deferMatchKeys = bulkPending && state.get('bulk')?.matchKeys === true;
+        if (writer.deferMatchKeys && writer.stageMatchKeys) createKeyStaging(core.store.sqlite);
         const reset = state.get('reset');
         const resetTables = reset ? new Set(reset.tables) : null;
         const adopt = page.position.reset ? null : emptyAdopt();
@@ -343,7 +348,8 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   /** After a bulk load's last page: the leads' match keys, then the indexes (from a worker, holding the writes). */
   async function finishBulkLoad(): Promise<void> {
     const bulk = await inQueue(() => state.get('bulk'));
-    if (bulk?.matchKeys) await buildMatchKeys(core.store.sqlite, (fn) => inQueue(fn), applyBudgetMs, () => state.set('bulk', { ...bulk, matchKeys: false }));
+    if (bulk?.matchKeys) await buildMatchKeys(core.store.sqlite, (fn) => inQueue(fn), applyBudgetMs, writer.stageMatchKeys, () => state.set('bulk', { ...bulk, matchKeys: false }));
+    writer.stageMatchKeys = false;
     if (bulk) await core.writes.exclusive(() => createIndexesInWorker(core.store.path, bulk));
     bulkPending = false;
   }
