@@ -1,14 +1,18 @@
-// Client store benchmarks on 100k leads / 20k deals: lead queue, board, duplicate check, rescore, bulk writes vs raw.
+// Client store benchmarks on 100k leads / 20k deals: lead queue, board, duplicate check, CSV import, rescore, bulk writes vs raw.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDemoDataset, type DemoDataset } from '../../src-shared/demo/demo-dataset';
 import type { Lead } from '../../src-shared/domain/leads.schema';
+import type { DuplicateCandidateFields } from '../../src-shared/domain/duplicate-keys';
 import { matchKeys } from '../../src-shared/domain/duplicate-keys';
+import { DuplicateIndex, findDuplicates } from '../../src-shared/domain/duplicate-detection';
+import type { Mutation } from '../../src-shared/mutators/mutator';
 import { openClient, type ClientCore } from '../../src-main/core/client-core';
 import { codecOf } from '../../src-main/store/entity-codecs';
 import { seedStore } from '../../src-main/seed/seed-store';
 import { median, timeRuns, type Benchmark } from './bench-harness';
+import { companyImportData } from './import-fixture';
 
 const NOW = Date.UTC(2026, 10, 1);
 const SIZE = { leads: 100_000, deals: 20_000, activities: 200_000 };
@@ -72,6 +76,63 @@ async function bulkInsert(data: DemoDataset, log: (m: string) => void): Promise<
   }
 }
 
+const IMPORT_CHUNK = 250;
+
+/**
+ * A CSV import of 3,000 rows of 50 companies / 10 email domains into a store of 20k leads of the same companies, in
+ * the renderer's chunks of 250 rows: through leads.import (every row's stored duplicates read at once), and through
+ * the per-row path it replaced (one stored-duplicate check per row, earlier rows by unranked blocking) writing the
+ * same leads. Both must flag the same rows.
+ */
+async function companyImport(data: DemoDataset, log: (m: string) => void): Promise<{ rows: number; imported: number; perRow: number }> {
+  const admin = data.users.find((u) => u.role === 'admin')!;
+  const { stored, rows, repeats } = companyImportData({ seed: 11, stored: 20_000, rows: 3_000, tenantId: data.tenant.id, ownerId: admin.id, now: NOW });
+  const timed = async (importChunk: (client: ClientCore, chunk: Array<Record<string, string>>, offset: number) => Promise<boolean[]>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
+    try {
+      const client = open(dir, data);
+      client.bootstrap({ tenants: [data.tenant], roles: data.roles, teams: data.teams, users: data.users, leads: stored });
+      const flagged: boolean[] = [];
+      const t = performance.now();
+      for (let i = 0; i < rows.length; i += IMPORT_CHUNK) flagged.push(...(await importChunk(client, rows.slice(i, i + IMPORT_CHUNK), i)));
+      const ms = performance.now() - t;
+      const count = (client.store.sqlite.prepare('SELECT count(*) n FROM leads').get() as { n: number }).n;
+      if (count !== stored.length + rows.length) throw new Error(`company import wrote ${count - stored.length} of ${rows.length} leads`);
+      await client.close();
+      return { ms, flagged };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const imported = await timed(async (client, chunk) => {
+    const result = await client.call('leads.import', { rows: chunk });
+    return result.rows.map((r) => r.duplicates.length > 0);
+  });
+  const perRow = await timed(async (client, chunk, offset) => {
+    const batch = new DuplicateIndex();
+    const batchRecords = new Map<string, DuplicateCandidateFields>();
+    const flagged: boolean[] = [];
+    const creates: Mutation[] = [];
+    for (const [i, row] of chunk.entries()) {
+      const probe: DuplicateCandidateFields = { id: `row-${offset + i}`, firstName: row['firstName'] ?? null, lastName: row['lastName'] ?? null, email: row['email'] ?? null, phone: row['phone'] ?? null, companyName: row['companyName'] ?? null };
+      const inStore = await client.call('leads.findDuplicates', { draft: row, limit: 3 });
+      const inBatch = findDuplicates(probe, batch.candidatesFor(probe).map((id) => batchRecords.get(id)!), { limit: 3 });
+      const best = [...inStore, ...inBatch].sort((a, b) => b.score - a.score)[0];
+      flagged.push(best !== undefined);
+      batch.add(probe);
+      batchRecords.set(probe.id, probe);
+      creates.push({ name: 'leads.create', args: { ...row, id: probe.id, possibleDuplicateOf: best?.id ?? null } });
+    }
+    const refused = (await client.writes.applyMutations(creates)).find((o) => !o.ok);
+    if (refused && !refused.ok) throw new Error(`company import refused a lead: ${refused.error.message}`);
+    return flagged;
+  });
+  const differ = imported.flagged.findIndex((f, i) => f !== perRow.flagged[i]);
+  if (differ >= 0) throw new Error(`leads.import and the per-row path disagree on row ${differ}`);
+  log(`company import: ${imported.flagged.filter(Boolean).length} of ${rows.length} rows flagged as duplicates (${repeats} repeat a lead)`);
+  return { rows: rows.length, imported: imported.ms, perRow: perRow.ms };
+}
+
 export const clientStoreBenchmark: Benchmark = {
   group: 'client-store',
   async run(report, log) {
@@ -107,6 +168,9 @@ export const clientStoreBenchmark: Benchmark = {
       report({ id: 'rescore-100k-leads', value: performance.now() - t, unit: 'ms', bar: 2000, better: 'lower' });
       log(`rescored ${rescored} leads`);
       await client.close();
+
+      const imports = await companyImport(data, log);
+      report({ id: 'lead-import-3k-rows-50-companies-per-row', value: imports.imported / imports.rows, unit: 'ms', bar: 1.5, better: 'lower', baseline: imports.perRow / imports.rows, ratio: imports.imported / imports.perRow });
 
       const bulk = await bulkInsert(data, log);
       report({ id: 'bulk-insert-100k-leads-service-path', value: bulk.service, unit: 'ms', bar: 3 * bulk.raw, better: 'lower', baseline: bulk.raw, ratio: bulk.service / bulk.raw });
