@@ -36,15 +36,20 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ why }, 'stopping');
-    // A stop asked for while starting waits for the start, so the database is still closed in order; then the process
-    // exits once stopped (PGlite closed, data directory unlocked) rather than waiting for stray timers.
+    // A stop asked for while starting waits for the start, so the database is still closed in order. Then the process
+    // ends by itself, as `npm run server` does: a process.exit() here can hang for good in tsx's loader thread when the
+    // test process (reading our stdout) is gone.
     starting.then((server) => server.stop()).then(
-      () => process.exit(0),
+      () => log.info('stopped'),
       (err: unknown) => {
         log.error({ err }, 'shutdown failed');
-        process.exit(1);
+        process.exitCode = 1;
       },
-    );
+    ).finally(() => {
+      // The IPC channel (refed by the 'disconnect' listener) would keep the process alive.
+      process.removeAllListeners('disconnect');
+      if (process.connected) process.disconnect();
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
