@@ -191,9 +191,77 @@ export const candidateKeyWeight = (key: string): number => (key.startsWith('e:')
 export function topCandidates(weights: ReadonlyMap<string, number>, limit = MAX_DUPLICATE_CANDIDATES): string[] {
   if (weights.size <= limit) return [...weights.keys()];
   return [...weights]
-    .sort(([a, wa], [b, wb]) => wb - wa || codePointOrder(a, b))
+    .sort(candidateOrder)
     .slice(0, limit)
     .map(([id]) => id);
+}
+
+/** The order topCandidates keeps: [id, weight] pairs by weight, heaviest first, then by id. */
+export function candidateOrder([a, wa]: readonly [string, number], [b, wb]: readonly [string, number]): number {
+  return wb - wa || codePointOrder(a, b);
+}
+
+/** Company keys (c:…): the keys a big company's people share by the hundreds, and many probes share with each other. */
+const isCompanyKey = (key: string) => key.startsWith('c:');
+
+type Weighed = Array<[id: string, weight: number]>;
+
+/**
+ * Chooses candidates as topCandidates would from fixed blocks (key → ids) for many probes. Weighing every id of a big
+ * company's blocks for each of its people would cost as much as the scoring the cap saves, so the company keys'
+ * candidates are weighed and ordered once per distinct set of company keys (the same company and surname sound),
+ * and each probe only weighs its own keys' (email, phone, name) candidates and merges the two orders.
+ */
+export class CandidateRanker {
+  private readonly shared = new Map<string, { weights: Map<string, number>; ordered: Weighed }>();
+
+  /** `idsByKey` must not change while the ranker is used. */
+  constructor(private readonly idsByKey: ReadonlyMap<string, readonly string[]>) {}
+
+  /** The ids topCandidates would choose among those sharing any of `keys`, `selfId` left out. */
+  top(keys: Iterable<string>, selfId: string, limit = MAX_DUPLICATE_CANDIDATES): string[] {
+    const distinct = [...new Set(keys)];
+    const company = this.companyCandidates(distinct.filter(isCompanyKey).sort());
+    const own = new Map<string, number>();
+    for (const key of distinct) {
+      if (isCompanyKey(key)) continue;
+      const w = candidateKeyWeight(key);
+      for (const id of this.idsByKey.get(key) ?? []) if (id !== selfId) own.set(id, (own.get(id) ?? 0) + w);
+    }
+    const ownOrdered: Weighed = [...own].map(([id, w]) => [id, w + (company.weights.get(id) ?? 0)]);
+    ownOrdered.sort(candidateOrder);
+    const out: string[] = [];
+    let i = 0;
+    let j = 0;
+    while (out.length < limit) {
+      // The company order without the ids already weighed in full above.
+      while (i < company.ordered.length && (own.has(company.ordered[i]![0]) || company.ordered[i]![0] === selfId)) i++;
+      const fromCompany = company.ordered[i];
+      const fromOwn = ownOrdered[j];
+      if (fromOwn && (!fromCompany || candidateOrder(fromOwn, fromCompany) < 0)) {
+        out.push(fromOwn[0]);
+        j++;
+      } else if (fromCompany) {
+        out.push(fromCompany[0]);
+        i++;
+      } else {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private companyCandidates(keys: string[]): { weights: Map<string, number>; ordered: Weighed } {
+    const signature = keys.join('\n');
+    let found = this.shared.get(signature);
+    if (!found) {
+      const weights = new Map<string, number>();
+      for (const key of keys) for (const id of this.idsByKey.get(key) ?? []) weights.set(id, (weights.get(id) ?? 0) + candidateKeyWeight(key));
+      found = { weights, ordered: [...weights].sort(candidateOrder) };
+      this.shared.set(signature, found);
+    }
+    return found;
+  }
 }
 
 function codePointOrder(a: string, b: string): number {

@@ -1,6 +1,6 @@
 // Duplicate check of leads or drafts: candidates from the indexed match keys, then the shared fuzzy scoring.
 import type { DuplicateMatchOut } from '../../../src-shared/api/leads.api';
-import { candidateKeyWeight, findDuplicates, topCandidates } from '../../../src-shared/domain/duplicate-detection';
+import { CandidateRanker, findDuplicates } from '../../../src-shared/domain/duplicate-detection';
 import type { DuplicateCandidateFields } from '../../../src-shared/domain/duplicate-keys';
 import { matchKeys } from '../../../src-shared/domain/duplicate-keys';
 import type { LeadStatus } from '../../../src-shared/domain/leads.schema';
@@ -8,11 +8,11 @@ import { prepared } from '../../store/statement-cache';
 import type { CoreContext } from '../core-context';
 
 /**
- * The leads holding any of the keys, for many probes at once: each key is read once however many probes share it (an
- * import's rows share their company's keys), and each probe's candidates are ranked from these rows as
- * topCandidates says. No tenant condition: a desktop store holds one tenant (see openClient).
+ * The leads holding a key, read once per key however many probes share it (an import's rows share their company's
+ * keys); each probe's candidates are then chosen from these blocks as topCandidates says. Plain id strings: a big
+ * company's blocks hold hundreds of ids. No tenant condition: a desktop store holds one tenant (see openClient).
  */
-const KEY_HITS_SQL = 'SELECT key, lead_id AS id FROM lead_dedupe_keys WHERE key IN (SELECT value FROM json_each(?))';
+const KEY_IDS_SQL = 'SELECT lead_id FROM lead_dedupe_keys WHERE key = ? /* ids */';
 
 /** The candidates' fields, each lead once however many probes it is a candidate of. */
 const LEADS_SQL = `
@@ -39,22 +39,10 @@ export function leadDuplicatesOfMany(ctx: CoreContext, probes: readonly Duplicat
     const chunk = probes.slice(start, start + PROBES_PER_QUERY).map((p) => ({ ...p, id: p.id ?? '' }));
     const keysOf = chunk.map((p) => new Set(matchKeys(p)));
     const allKeys = [...new Set(keysOf.flatMap((k) => [...k]))];
-    const idsByKey = new Map<string, string[]>();
-    if (allKeys.length > 0) {
-      for (const { key, id } of prepared(ctx.store.sqlite, KEY_HITS_SQL).all(JSON.stringify(allKeys)) as Array<{ key: string; id: string }>) {
-        const ids = idsByKey.get(key);
-        if (ids) ids.push(id);
-        else idsByKey.set(key, [id]);
-      }
-    }
-    const chosen = chunk.map((probe, i) => {
-      const weights = new Map<string, number>();
-      for (const key of keysOf[i]!) {
-        const w = candidateKeyWeight(key);
-        for (const id of idsByKey.get(key) ?? []) if (id !== probe.id) weights.set(id, (weights.get(id) ?? 0) + w);
-      }
-      return topCandidates(weights);
-    });
+    const keyIds = prepared(ctx.store.sqlite, KEY_IDS_SQL).pluck(true);
+    const idsByKey = new Map(allKeys.map((key) => [key, keyIds.all(key) as string[]]));
+    const ranker = new CandidateRanker(idsByKey);
+    const chosen = chunk.map((probe, i) => ranker.top(keysOf[i]!, probe.id));
     const ids = [...new Set(chosen.flat())];
     const rows = ids.length === 0 ? [] : (prepared(ctx.store.sqlite, LEADS_SQL).all(JSON.stringify(ids)) as Candidate[]);
     const byId = new Map(rows.map((r) => [r.id, r]));

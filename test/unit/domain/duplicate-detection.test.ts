@@ -8,7 +8,7 @@ import {
   normalizePhone,
   phoneticKey,
 } from '../../../src-shared/domain/duplicate-keys';
-import { checkDuplicates, DuplicateIndex, findDuplicates, MAX_DUPLICATE_CANDIDATES, scoreDuplicate, topCandidates } from '../../../src-shared/domain/duplicate-detection';
+import { CandidateRanker, checkDuplicates, DuplicateIndex, findDuplicates, MAX_DUPLICATE_CANDIDATES, scoreDuplicate, topCandidates } from '../../../src-shared/domain/duplicate-detection';
 
 type Person = Omit<DuplicateCandidateFields, 'id'>;
 const blank: Person = { firstName: null, lastName: null, email: null, phone: null, companyName: null };
@@ -177,6 +177,21 @@ describe('DuplicateIndex', () => {
     expect(ranked.at(-1)).toBe(`s${MAX_DUPLICATE_CANDIDATES - 4}`);
     expect(index.rankedCandidates(matchKeys(probe), probe.id, 200)).toHaveLength(80);
     expect(findDuplicates(probe, ranked.map((id) => crowd.find((c) => c.id === id)!)).map((m) => m.id)).toEqual(['s75', 's70']);
+  });
+
+  it('CandidateRanker chooses, for probes sharing big company blocks, exactly what topCandidates chooses', () => {
+    let seed = 7;
+    const rnd = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n;
+    const keys = ['e:a@x.de', 'e:b@x.de', 'p:301234567', 'n:AN|XMT', 'n:PN|XMT', 'c:acme|XMT', 'c:acmede|XMT', 'c:acme|MLR'];
+    const idsByKey = new Map(keys.map((k) => [k, [...new Set(Array.from({ length: k.startsWith('c:') ? 300 : 20 }, () => `l${rnd(400)}`))]]));
+    const ranker = new CandidateRanker(idsByKey);
+    for (let probe = 0; probe < 200; probe++) {
+      const probeKeys = keys.filter(() => rnd(2) === 0);
+      const self = `l${rnd(400)}`;
+      const weights = new Map<string, number>();
+      for (const k of probeKeys) for (const id of idsByKey.get(k)!) if (id !== self) weights.set(id, (weights.get(id) ?? 0) + (/^[ep]:/.test(k) ? 100 : 1));
+      expect(ranker.top(probeKeys, self).sort()).toEqual(topCandidates(weights).sort());
+    }
   });
 
   it('breaks ties by id in code point order, as SQLite orders ids, characters past U+FFFF last', () => {
