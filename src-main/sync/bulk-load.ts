@@ -16,7 +16,7 @@ export interface BulkLoad {
   matchKeys: boolean;
 }
 
-/** Tables whose rows the match keys derive from, and where they go. */
+/** The leads' match keys: its own secondary index waits with the leads'. */
 const KEYS_TABLE = 'lead_dedupe_keys';
 
 /**
