@@ -259,10 +259,12 @@ async function largeTenant(url: string, now: number, dir: string, report: (f: Fi
   }
 }
 
-/** Opens `n` live desktops of the demo-sized tenant (admins and managers in turn), each after its first sync. */
-async function liveDesktops(url: string, now: number, n: number): Promise<{ desktops: SyncedClient[]; dirs: string[] }> {
-  const desktops: SyncedClient[] = [];
-  const dirs: string[] = [];
+/**
+ * Opens `n` live desktops of the demo-sized tenant (admins and managers in turn), each after its first sync, into
+ * `into` as it goes (so a failure midway still closes and removes what was opened).
+ */
+async function liveDesktops(url: string, now: number, n: number, into: { desktops: SyncedClient[]; dirs: string[] }): Promise<void> {
+  const { desktops, dirs } = into;
   for (let i = 0; i < n; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-sync-live-'));
     dirs.push(dir);
@@ -271,7 +273,6 @@ async function liveDesktops(url: string, now: number, n: number): Promise<{ desk
     await desktop.sync.syncNow();
   }
   await until('every desktop’s poke socket', () => desktops.every((d) => d.sync.status().live), 30_000);
-  return { desktops, dirs };
 }
 
 /** Milliseconds from a lead update on `writer` until every one of `receivers` holds it, per round. */
@@ -331,7 +332,7 @@ export const syncBenchmark: Benchmark = {
       if (!runs('fanout') && !runs('outage')) return;
 
       log(`opening ${CLIENTS + 1} connected desktops…`);
-      Object.assign(live, await liveDesktops(server.url, server.now, CLIENTS + 1));
+      await liveDesktops(server.url, server.now, CLIENTS + 1, live);
       const [writer, ...receivers] = live.desktops as [SyncedClient, ...SyncedClient[]];
       // Leads every desktop sees: the manager's (admins see all).
       const leads = (receivers[0]!.core.store.sqlite.prepare('SELECT id FROM leads ORDER BY id LIMIT ?').all(CLIENTS) as { id: string }[]).map((r) => r.id);
