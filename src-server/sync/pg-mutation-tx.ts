@@ -1,7 +1,7 @@
 // The server's MutationTx over one PostgreSQL transaction: every write stamped with the transaction's change version,
-// audited, and deletes remembered as tombstones for sync.
-import { and, eq, isNull } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
+// audited, and deletes remembered as tombstones for sync. Writes are queued and sent together (see flush).
+import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
+import type { SQL, SQLWrapper } from 'drizzle-orm';
 import { AppError, ErrorCode } from '../../src-shared/api/errors';
 import type { AuditAction } from '../../src-shared/domain/activities.schema';
 import { matchKeys } from '../../src-shared/domain/duplicate-keys';
@@ -25,18 +25,40 @@ export class PgMutationTx implements MutationTx {
   /** Tables written so far. */
   readonly touched = new Set<string>();
   private readonly tenantId: string;
+  private readonly queued: SQL[] = [];
 
   constructor(private readonly tx: AppDb, private readonly env: MutatorEnv, private readonly version: number) {
     this.tenantId = env.actor.tenantId;
   }
 
+  /** Queues a write (no result needed): it reaches the database with the next read or at flush(). */
+  queue(write: SQLWrapper): void {
+    this.queued.push(write.getSQL());
+  }
+
+  /**
+   * Sends the queued writes as one statement (the first ones as data-modifying WITH clauses): a mutation's row, its
+   * audit entry, its match keys and the client's progress cost one round trip, not four. The parts of one statement
+   * share a snapshot, so each queue holds at most one write of a row: every update and delete reads its row first,
+   * which flushes. Foreign keys are checked at the statement's end, when every part has run.
+   */
+  async flush(): Promise<void> {
+    if (this.queued.length === 0) return;
+    const writes = this.queued.splice(0);
+    const last = writes.pop()!;
+    const withs = writes.map((w, i) => sql`${sql.raw(`w${i}`)} AS (${w})`);
+    await this.tx.execute(withs.length === 0 ? last : sql`WITH ${sql.join(withs, sql`, `)} ${last}`);
+  }
+
   async get<T extends TableName>(table: T, key: string): Promise<EntityMap[T] | undefined> {
+    await this.flush();
     const info = pgTableOf(table);
     const [row] = await this.tx.select().from(info.table).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId)));
     return row ? withoutVersion<EntityMap[T]>(row) : undefined;
   }
 
   async find<T extends TableName>(table: T, where: Where<EntityMap[T]>): Promise<EntityMap[T][]> {
+    await this.flush();
     const info = pgTableOf(table);
     const conds: SQL[] = [eq(info.tenant, this.tenantId)];
     for (const [key, value] of Object.entries(where)) {
@@ -53,10 +75,10 @@ export class PgMutationTx implements MutationTx {
     const info = pgTableOf(table);
     const rec = row as Record<string, unknown>;
     if (rec[table === 'tenants' ? 'id' : 'tenantId'] !== this.tenantId) throw new AppError(ErrorCode.FORBIDDEN, `cannot write ${table} of another tenant`);
-    await this.tx.insert(info.table).values({ ...rec, version: this.version });
+    this.queue(this.tx.insert(info.table).values({ ...rec, version: this.version }));
     this.touched.add(table);
-    await this.audit(table, rec, opts.action ?? 'create', null, { ...auditCreated(rec), ...opts.note });
-    if (table === 'leads') await this.writeMatchKeys(row as Lead, false);
+    this.audit(table, rec, opts.action ?? 'create', null, { ...auditCreated(rec), ...opts.note });
+    if (table === 'leads') this.writeMatchKeys(row as Lead, false);
   }
 
   async update<T extends TableName>(table: T, key: string, patch: Partial<EntityMap[T]>, opts: WriteOptions = {}): Promise<EntityMap[T]> {
@@ -68,16 +90,16 @@ export class PgMutationTx implements MutationTx {
     const pkField = table === 'scoring_configs' ? 'tenantId' : 'id';
     if (changed && (pkField in changed || 'tenantId' in changed)) throw new AppError(ErrorCode.FORBIDDEN, `cannot change the key or tenant of ${table} ${key}`);
     if (!changed) {
-      if (opts.note) await this.audit(table, prev, opts.action ?? 'update', {}, { ...opts.note });
+      if (opts.note) this.audit(table, prev, opts.action ?? 'update', {}, { ...opts.note });
       return before;
     }
     if (info.hasUpdatedAt && !('updatedAt' in changed)) changed['updatedAt'] = this.env.now;
-    await this.tx.update(info.table).set({ ...changed, version: this.version }).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId)));
+    this.queue(this.tx.update(info.table).set({ ...changed, version: this.version }).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId))));
     this.touched.add(table);
     const after = { ...prev, ...changed } as EntityMap[T];
     const diff = auditDiff(prev, changed);
-    await this.audit(table, prev, opts.action ?? 'update', diff.before, { ...diff.after, ...opts.note });
-    if (table === 'leads' && MATCH_KEY_FIELDS.some((f) => f in changed)) await this.writeMatchKeys(after as Lead, true);
+    this.audit(table, prev, opts.action ?? 'update', diff.before, { ...diff.after, ...opts.note });
+    if (table === 'leads' && MATCH_KEY_FIELDS.some((f) => f in changed)) this.writeMatchKeys(after as Lead, true);
     return after;
   }
 
@@ -85,30 +107,33 @@ export class PgMutationTx implements MutationTx {
     const info = pgTableOf(table);
     const before = await this.get(table, key);
     if (!before) throw notFound(table, key);
-    // The lead's match keys and a deal's stage history go with it (ON DELETE CASCADE); replicas cascade alike.
-    await this.tx.delete(info.table).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId)));
-    await this.tx
+    // The lead's match keys and a deal's stage history go with it (ON DELETE CASCADE); replicas cascade alike. The
+    // table's delete trigger leaves a tombstone at the end of the statement; the mutation's own time goes on it after.
+    this.queue(this.tx.delete(info.table).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId))));
+    await this.flush();
+    this.queue(this.tx
       .insert(syncTombstones)
       .values({ tenantId: this.tenantId, tableName: table, rowId: key, version: this.version, deletedAt: this.env.now })
-      .onConflictDoUpdate({ target: [syncTombstones.tenantId, syncTombstones.tableName, syncTombstones.rowId], set: { version: this.version, deletedAt: this.env.now } });
+      .onConflictDoUpdate({ target: [syncTombstones.tenantId, syncTombstones.tableName, syncTombstones.rowId], set: { version: this.version, deletedAt: this.env.now } }));
     this.touched.add(table);
     const rec = before as Record<string, unknown>;
-    await this.audit(table, rec, opts.action ?? 'delete', auditCreated(rec), opts.note ? { ...opts.note } : null);
+    this.audit(table, rec, opts.action ?? 'delete', auditCreated(rec), opts.note ? { ...opts.note } : null);
   }
 
-  private async audit(table: TableName, row: Record<string, unknown>, action: AuditAction, before: Record<string, unknown> | null, after: Record<string, unknown> | null): Promise<void> {
+  private audit(table: TableName, row: Record<string, unknown>, action: AuditAction, before: Record<string, unknown> | null, after: Record<string, unknown> | null): void {
     const target = AUDITED[table];
     if (!target) return;
-    await this.tx.insert(auditLog).values({
+    this.queue(this.tx.insert(auditLog).values({
       id: this.env.newId(), tenantId: this.tenantId, actorId: this.env.actor.userId, entityType: target.entityType,
       entityId: String(row[target.idField]), action, before, after, at: this.env.now, version: this.version,
-    });
+    }));
     this.touched.add('audit_log');
   }
 
-  private async writeMatchKeys(lead: Lead, replace: boolean): Promise<void> {
-    if (replace) await this.tx.delete(leadDedupeKeys).where(eq(leadDedupeKeys.leadId, lead.id));
+  private writeMatchKeys(lead: Lead, replace: boolean): void {
     const keys = matchKeys(lead);
-    if (keys.length > 0) await this.tx.insert(leadDedupeKeys).values(keys.map((key) => ({ key, leadId: lead.id }))).onConflictDoNothing();
+    // Only the keys that went: the insert, in the same statement, does not see this delete.
+    if (replace) this.queue(this.tx.delete(leadDedupeKeys).where(and(eq(leadDedupeKeys.leadId, lead.id), keys.length > 0 ? notInArray(leadDedupeKeys.key, keys) : undefined)));
+    if (keys.length > 0) this.queue(this.tx.insert(leadDedupeKeys).values(keys.map((key) => ({ key, leadId: lead.id }))).onConflictDoNothing());
   }
 }

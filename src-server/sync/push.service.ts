@@ -44,7 +44,7 @@ function refusalOf(ctx: ServerContext, m: SyncMutation, err: unknown): ErrorBody
 }
 
 async function recordRefusal(tx: AppDb, mtx: PgMutationTx, env: MutatorEnv, m: SyncMutation, error: ErrorBody): Promise<void> {
-  await tx.insert(mutationResults).values({ clientId: m.clientId, mutationId: m.mutationId, tenantId: env.actor.tenantId, name: m.name, error, createdAt: env.now });
+  mtx.queue(tx.insert(mutationResults).values({ clientId: m.clientId, mutationId: m.mutationId, tenantId: env.actor.tenantId, name: m.name, error, createdAt: env.now }));
   // The refusal reaches the user on every device they use, through the notifications that replicate.
   await mtx.insert('notifications', {
     id: env.newId(), tenantId: env.actor.tenantId, userId: env.actor.userId, kind: 'mutation.refused',
@@ -110,7 +110,9 @@ async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation):
       await recordRefusal(tx, mtx, env, m, error);
       outcome = { kind: 'refused', version, error };
     }
-    await tx.update(syncClients).set({ lastMutationId: m.mutationId, updatedAt: env.now }).where(eq(syncClients.clientId, m.clientId));
+    mtx.queue(tx.update(syncClients).set({ lastMutationId: m.mutationId, updatedAt: env.now }).where(eq(syncClients.clientId, m.clientId)));
+    // The mutation's writes and the client's progress go out together.
+    await mtx.flush();
     return outcome;
   };
   try {

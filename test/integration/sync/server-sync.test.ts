@@ -1,6 +1,7 @@
 // The sync endpoints on both databases: push (order, idempotency, gaps, refusals, merge) and pull (filtering, paging, view exits).
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { matchKeys } from '../../../src-shared/domain/duplicate-keys';
 import { PROTOCOL_VERSION } from '../../../src-shared/sync/sync-protocol';
 import { forEachDatabase } from '../../helpers/server-db';
 import { compactTombstones } from '../../../src-server/sync/sync-compaction';
@@ -22,6 +23,38 @@ forEachDatabase('sync push', (env) => {
     expect(again.outcomes.map((o) => o.status)).toEqual(['skipped', 'skipped', 'applied']);
     const audits = await env().ctx.db.execute(sql`SELECT action FROM audit_log WHERE entity_id = 'lead-push-1' ORDER BY version`);
     expect((audits as unknown as { rows: { action: string }[] }).rows.map((r) => r.action)).toEqual(['create', 'update', 'update']);
+  });
+
+  it('keeps the server’s duplicate keys of a pushed lead in step with its fields, in the same transaction', async () => {
+    const t = await syncTenant(env(), 9107, 'push-keys');
+    const { app } = env();
+    const keysOf = async () => ((await env().ctx.db.execute(sql`SELECT key FROM lead_dedupe_keys WHERE lead_id = 'lead-keys-1' ORDER BY key`)) as unknown as { rows: { key: string }[] }).rows.map((r) => r.key);
+    // Each step's keys are those of the lead as it stands after it (matchKeys is the rule; this checks they follow it).
+    const steps: Record<string, string | null>[] = [
+      {},
+      // A field outside the keys: they stay as they were.
+      { title: 'CEO' },
+      // A new email: its key replaces the old one; the company-and-name key follows the new domain.
+      { email: 'kline@other.test' },
+      { phone: '+1 415 555 0100', firstName: 'Ada' },
+      { email: null },
+    ];
+    const lead: Record<string, string | null> = { firstName: '', lastName: 'Kline', email: 'kline@example.com', phone: null, companyName: null };
+    let id = 1;
+    let previous: string[] = [];
+    await push(app, t.rep1, [mutation(t.rep1, id++, 'leads.create', newLead('lead-keys-1', 'Kline'))]);
+    for (const patch of steps) {
+      if (Object.keys(patch).length > 0) {
+        const res = await push(app, t.rep1, [mutation(t.rep1, id++, 'leads.update', { id: 'lead-keys-1', patch })]);
+        expect(res.outcomes[0]!.status).toBe('applied');
+      }
+      Object.assign(lead, patch);
+      const expected = matchKeys(lead as unknown as Parameters<typeof matchKeys>[0]).sort();
+      expect(expected).not.toEqual([]);
+      if ('email' in patch || 'phone' in patch) expect(expected).not.toEqual(previous);
+      previous = expected;
+      expect(await keysOf()).toEqual(expected);
+    }
   });
 
   it('refuses a gap: nothing from the missing id on is applied', async () => {
