@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { ensureRendererBuilt, rendererDirOf } from './renderer-build';
+import { releaseStartupLeftovers } from './startup-leftovers';
 import { loadWebConfig, WebConfigError } from './web-config';
 import type { WebConfig } from './web-config';
 import { startWebApp } from './web-app';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   await ensureRendererBuilt(ROOT);
   app = await startWebApp({ config, rootDir: ROOT, rendererDir: rendererDirOf(ROOT) });
   if (stopping) return void (await app.close());
+  // Started: what loading left behind the quiet host would otherwise keep for good.
+  releaseStartupLeftovers();
   process.stderr.write(`tenant server: ${app.serverUrl}   profiles: ${config.dataDir}\n`);
   // One line with the full URL, token included, on stdout: what to open (and what scripts can read).
   process.stdout.write(`FieldCRM is ready: ${app.openUrl}\n`);
