@@ -1,5 +1,5 @@
 // Reads of tenants, users, roles and teams, and their mapping to the shared domain shapes.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Role, Tenant, User } from '../../src-shared/domain/accounts.schema';
 import type { Viewer } from '../../src-shared/domain/visibility';
 import type { AppDb } from '../db/database';
@@ -40,7 +40,8 @@ export interface SignedInState {
  */
 export async function loadSignedInState(db: AppDb, claims: { userId: string; tenantId: string; sessionId: string; clientId: string }): Promise<SignedInState | null> {
   const [row] = await db
-    .select({ user: users, tenant: tenants, role: roles })
+    // The teams they manage come in the same round trip: every authenticated request pays for this read.
+    .select({ user: users, tenant: tenants, role: roles, managed: sql<string[] | null>`(SELECT array_agg(${teams.id}) FROM ${teams} WHERE ${teams.tenantId} = ${users.tenantId} AND ${teams.managerId} = ${users.id})` })
     .from(users)
     .innerJoin(tenants, eq(tenants.id, users.tenantId))
     .innerJoin(authSessions, and(eq(authSessions.id, claims.sessionId), eq(authSessions.userId, users.id), isNull(authSessions.revokedAt)))
@@ -48,6 +49,5 @@ export async function loadSignedInState(db: AppDb, claims: { userId: string; ten
     .leftJoin(roles, and(eq(roles.tenantId, users.tenantId), eq(roles.name, users.role)))
     .where(and(eq(users.id, claims.userId), eq(users.tenantId, claims.tenantId), eq(users.active, true)));
   if (!row) return null;
-  const managed = await managedTeamIds(db, row.user.tenantId, row.user.id);
-  return { user: row.user, tenant: row.tenant, role: row.role, viewer: toViewer(row.user, row.role, managed) };
+  return { user: row.user, tenant: row.tenant, role: row.role, viewer: toViewer(row.user, row.role, (row.managed ?? []).sort()) };
 }

@@ -1,22 +1,20 @@
 // POST /sync/pull: the changes of a version window the user may see, paged table by table, with view exits as deletes.
+// Served in snapshots that several pulls of a tenant may share (pull-groups.ts).
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { AnyColumn, Query, SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { AppError, ErrorCode } from '../../src-shared/api/errors';
 import type { ErrorBody } from '../../src-shared/api/errors';
 import { CHILDREN, REPLICATED_TABLES } from '../../src-shared/sync/replicated-tables';
 import type { ParentTable, ReplicatedTable } from '../../src-shared/sync/replicated-tables';
 import { rowVisible } from '../../src-shared/sync/sync-visibility';
 import type { Adopt, MutationResult, ParsedPullRequest, PullPosition, PullResponse, TableChanges } from '../../src-shared/sync/sync-protocol';
-import type { ServerContext } from '../app/server-context';
 import type { RequestAuth } from '../auth/authenticate';
 import type { AppDb } from '../db/database';
 import { mutationResults, syncClients, syncHorizons, syncTombstones } from '../db/schema/sync.table';
 import { queryRows } from '../db/query-rows';
 import { tenantVersions } from '../db/schema/auth.table';
-import { forgetResults } from './push.service';
 import { pgTableOf, selectRows } from './pg-tables';
-import { requireCompatible } from './sync-versions';
+import type { SnapshotReads } from './snapshot-reads';
 import { contextFor, dealsOfChangedRequests, loadViewerView } from './visibility-loader';
 import type { ViewerView } from './visibility-loader';
 
@@ -75,15 +73,15 @@ async function countWindow(tx: AppDb, tenantId: string, since: number, target: n
 }
 
 /** Where this pull starts or continues: a new window, a continued one, or a reset when the old one cannot stand. */
-async function positionFor(tx: AppDb, view: ViewerView, req: ParsedPullRequest): Promise<{ position: PullPosition; starts: boolean }> {
+async function positionFor(reads: SnapshotReads, view: ViewerView, req: ParsedPullRequest): Promise<{ position: PullPosition; starts: boolean }> {
   const tenantId = view.viewer.tenantId;
-  const { horizon, target } = await horizonAndVersion(tx, tenantId);
+  const { horizon, target } = await reads.once(`horizon ${tenantId}`, (tx) => horizonAndVersion(tx, tenantId));
   const p = req.position;
   if (p && p.scope === view.scope && (p.reset || p.since >= horizon)) return { position: p, starts: false };
   const incremental = req.cursor !== null && req.cursor.scope === view.scope && req.cursor.version >= horizon && !p?.reset;
   const since = incremental ? req.cursor!.version : 0;
   const reset = !incremental;
-  const counts = await countWindow(tx, tenantId, since, target, reset);
+  const counts = await reads.once(`count ${tenantId} ${since} ${target} ${reset}`, (tx) => countWindow(tx, tenantId, since, target, reset));
   const tables = counts.map((n, i) => (n > 0 ? i : -1)).filter((i) => i >= 0);
   const total = counts.reduce((a, b) => a + b, 0);
   return { position: { since, target, table: tables[0] ?? TOMBSTONE_PHASE, afterId: '', done: 0, total, scope: view.scope, reset, tables }, starts: reset };
@@ -168,63 +166,98 @@ function encode(table: ReplicatedTable, rows: Row[], deletes: string[]): TableCh
   return { table, fields, rows: rows.map((r) => fields.map((f) => r[f] ?? null)), deletes };
 }
 
-/** The client's last processed mutation id and its unacknowledged refusals, in one round trip. */
-async function clientProgress(tx: AppDb, clientId: string, ackedThrough: number): Promise<{ last: number; results: MutationResult[] }> {
-  const rows = await queryRows<{ last: number | null; mutationId: number | null; name: string | null; error: ErrorBody | null }>(tx, sql`SELECT
-    (SELECT ${syncClients.lastMutationId}::float8 FROM ${syncClients} WHERE ${syncClients.clientId} = ${clientId}) AS last,
-    r.mutation_id::float8 AS "mutationId", r.name, r.error
-    FROM (SELECT 1) AS one LEFT JOIN ${mutationResults} r ON r.client_id = ${clientId} AND r.mutation_id > ${ackedThrough}
-    ORDER BY r.mutation_id`);
-  const results = rows.filter((r) => r.mutationId !== null).map((r) => ({ mutationId: Number(r.mutationId), name: r.name!, error: r.error! }));
-  return { last: Number(rows[0]?.last ?? 0), results };
+export interface ClientProgress {
+  last: number;
+  results: MutationResult[];
 }
 
-export async function pullChanges(ctx: ServerContext, auth: RequestAuth, req: ParsedPullRequest): Promise<PullResponse> {
-  requireCompatible(req);
-  if (req.clientId !== auth.clientId) throw new AppError(ErrorCode.FORBIDDEN, 'the client id is not the signed-in device’s', [{ path: 'clientId', message: 'not this device' }]);
-  await forgetResults(ctx.db, req.clientId, req.resultsAckedThrough);
+const progressKey = (clientId: string, ackedThrough: number) => `${clientId} ${ackedThrough}`;
+
+/**
+ * Each client's last processed mutation id and its refusals after `ackedThrough`, in one round trip for them all;
+ * keyed by progressKey (a client may ask twice in one snapshot).
+ */
+export async function clientsProgress(tx: AppDb, clients: readonly { clientId: string; ackedThrough: number }[]): Promise<Map<string, ClientProgress>> {
+  const asked = [...new Map(clients.map((c) => [progressKey(c.clientId, c.ackedThrough), c])).values()];
+  const rows = await queryRows<{ clientId: string; acked: number; last: number | null; mutationId: number | null; name: string | null; error: ErrorBody | null }>(tx, sql`SELECT
+    a.c AS "clientId", a.acked, s.last_mutation_id::float8 AS last, r.mutation_id::float8 AS "mutationId", r.name, r.error
+    FROM unnest(${sql.param(asked.map((c) => c.clientId))}::text[], ${sql.param(asked.map((c) => c.ackedThrough))}::float8[]) AS a(c, acked)
+    LEFT JOIN ${syncClients} s ON s.client_id = a.c
+    LEFT JOIN ${mutationResults} r ON r.client_id = a.c AND r.mutation_id > a.acked
+    ORDER BY a.c, a.acked, r.mutation_id`);
+  const out = new Map<string, ClientProgress>(asked.map((c) => [progressKey(c.clientId, c.ackedThrough), { last: 0, results: [] }]));
+  for (const r of rows) {
+    const progress = out.get(progressKey(r.clientId, Number(r.acked)))!;
+    progress.last = Number(r.last ?? 0);
+    if (r.mutationId !== null) progress.results.push({ mutationId: Number(r.mutationId), name: r.name!, error: r.error! });
+  }
+  return out;
+}
+
+export function progressOf(progress: Map<string, ClientProgress>, clientId: string, ackedThrough: number): ClientProgress {
+  return progress.get(progressKey(clientId, ackedThrough))!;
+}
+
+/** Drops acknowledged refusals of the clients (they have been rolled back and shown on their replicas). */
+export async function forgetResults(db: AppDb, clients: readonly { clientId: string; ackedThrough: number }[]): Promise<void> {
+  const acked = clients.filter((c) => c.ackedThrough > 0);
+  if (acked.length === 0) return;
+  await db.execute(sql`DELETE FROM ${mutationResults} r USING unnest(${sql.param(acked.map((c) => c.clientId))}::text[], ${sql.param(acked.map((c) => c.ackedThrough))}::float8[]) AS a(c, through)
+    WHERE r.client_id = a.c AND r.mutation_id <= a.through`);
+}
+
+const copyDeletes = (deletes: Map<ReplicatedTable, string[]>) => new Map<ReplicatedTable, string[]>([...deletes].map(([table, ids]) => [table, [...ids]]));
+
+/**
+ * One pull inside a snapshot that other pulls may share: what several of them ask alike (the horizon, the window's
+ * counts, a page, the viewer's pipelines) is read once.
+ */
+export async function pullInSnapshot(reads: SnapshotReads, auth: RequestAuth, req: ParsedPullRequest, progress: ClientProgress): Promise<PullResponse> {
   const tenantId = auth.user.tenantId;
-  // One snapshot for the page, the client's progress and its refusals, so they agree with each other.
-  return ctx.db.transaction(async (tx) => {
-    const view = await loadViewerView(tx, auth.viewer);
-    const { position, starts } = await positionFor(tx, view, req);
-    const page = await readPage(tx, tenantId, position, req.limit);
-    const adopted = req.adopt ? await adoptedChildren(tx, tenantId, req.adopt) : [];
-    // Deals whose approval moved to or away from the viewer enter or leave their view though their rows did not change.
-    const routed = page.position.reset ? [] : await dealsOfChangedRequests(tx, view, page.batches);
-    const all = [...page.batches, ...adopted, ...routed];
-    const ctxV = await contextFor(tx, view, all);
-    const upserts = new Map<ReplicatedTable, Row[]>();
-    const deletes = page.deletes;
-    for (const b of all) {
-      for (const row of b.rows) {
-        if (rowVisible(b.table, row, ctxV)) {
-          const list = upserts.get(b.table) ?? [];
-          list.push(row);
-          upserts.set(b.table, list);
-        } else if (!page.position.reset) {
-          // Changed and not (or no longer) visible: a replica that holds it must drop it.
-          const list = deletes.get(b.table) ?? [];
-          list.push(String(row[b.table === 'scoring_configs' ? 'tenantId' : 'id']));
-          deletes.set(b.table, list);
-        }
+  const viewerKey = JSON.stringify(auth.viewer);
+  const view = await reads.once(`view ${viewerKey}`, (tx) => loadViewerView(tx, auth.viewer));
+  const { position, starts } = await positionFor(reads, view, req);
+  // The page does not depend on the viewer: viewers of other scopes share it (each gets its own scope back).
+  const pageKey = `page ${tenantId} ${JSON.stringify({ ...position, scope: '' })} ${req.limit}`;
+  const shared = await reads.once(pageKey, (tx) => readPage(tx, tenantId, position, req.limit));
+  const page = { ...shared, position: { ...shared.position, scope: view.scope }, deletes: copyDeletes(shared.deletes) };
+  const tx = reads.tx;
+  const adopted = req.adopt ? await adoptedChildren(tx, tenantId, req.adopt) : [];
+  // Deals whose approval moved to or away from the viewer enter or leave their view though their rows did not change.
+  const routed = page.position.reset ? [] : await dealsOfChangedRequests(tx, view, page.batches);
+  const all = [...page.batches, ...adopted, ...routed];
+  const ctxV = adopted.length + routed.length === 0
+    ? await reads.once(`context ${viewerKey} ${JSON.stringify(position)} ${req.limit}`, () => contextFor(tx, view, all))
+    : await contextFor(tx, view, all);
+  const upserts = new Map<ReplicatedTable, Row[]>();
+  const deletes = page.deletes;
+  for (const b of all) {
+    for (const row of b.rows) {
+      if (rowVisible(b.table, row, ctxV)) {
+        const list = upserts.get(b.table) ?? [];
+        list.push(row);
+        upserts.set(b.table, list);
+      } else if (!page.position.reset) {
+        // Changed and not (or no longer) visible: a replica that holds it must drop it.
+        const list = deletes.get(b.table) ?? [];
+        list.push(String(row[b.table === 'scoring_configs' ? 'tenantId' : 'id']));
+        deletes.set(b.table, list);
       }
     }
-    const changes: TableChanges[] = [];
-    for (const table of REPLICATED_TABLES) {
-      const rows = upserts.get(table) ?? [];
-      const gone = deletes.get(table) ?? [];
-      if (rows.length > 0 || gone.length > 0) changes.push(encode(table, rows, gone));
-    }
-    const progress = await clientProgress(tx, req.clientId, req.resultsAckedThrough);
-    return {
-      reset: starts,
-      position: page.position,
-      hasMore: page.hasMore,
-      cursor: page.hasMore ? null : { version: page.position.target, scope: view.scope },
-      lastMutationId: progress.last,
-      results: progress.results,
-      changes,
-    };
-  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  }
+  const changes: TableChanges[] = [];
+  for (const table of REPLICATED_TABLES) {
+    const rows = upserts.get(table) ?? [];
+    const gone = deletes.get(table) ?? [];
+    if (rows.length > 0 || gone.length > 0) changes.push(encode(table, rows, gone));
+  }
+  return {
+    reset: starts,
+    position: page.position,
+    hasMore: page.hasMore,
+    cursor: page.hasMore ? null : { version: page.position.target, scope: view.scope },
+    lastMutationId: progress.last,
+    results: progress.results,
+    changes,
+  };
 }

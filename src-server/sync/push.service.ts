@@ -183,9 +183,3 @@ export async function pushMutations(ctx: ServerContext, auth: RequestAuth, reque
   const [row] = await ctx.db.select({ last: syncClients.lastMutationId }).from(syncClients).where(eq(syncClients.clientId, auth.clientId));
   return { lastMutationId: row?.last ?? last, outcomes, ...(gap ? { gap } : {}) };
 }
-
-/** Drops acknowledged refusals of a client (they have been rolled back and shown on its replica). */
-export async function forgetResults(db: AppDb, clientId: string, through: number): Promise<void> {
-  if (through <= 0) return;
-  await db.delete(mutationResults).where(sql`${mutationResults.clientId} = ${clientId} AND ${mutationResults.mutationId} <= ${through}`);
-}

@@ -5,7 +5,7 @@ import type { PullResponse, PushResponse, VersionInfo } from '../../src-shared/s
 import type { AreaOptions } from '../app/server-areas';
 import { authOf, requireAuth } from '../auth/authenticate';
 import { parseInput } from '../http/parse-input';
-import { pullChanges } from './pull.service';
+import { pullChanges } from './pull-groups';
 import { pushMutations } from './push.service';
 
 /** A full push batch of large mutations (e.g. a 5,000-lead assignment) fits. */

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { matchKeys } from '../../../src-shared/domain/duplicate-keys';
 import { PROTOCOL_VERSION } from '../../../src-shared/sync/sync-protocol';
+import type { PullResponse } from '../../../src-shared/sync/sync-protocol';
 import { forEachDatabase } from '../../helpers/server-db';
 import { compactTombstones } from '../../../src-server/sync/sync-compaction';
 import { request } from '../server/api-client';
@@ -135,6 +136,37 @@ forEachDatabase('sync pull', (env) => {
     const admin = new MapReplica();
     await admin.sync(app, t.admin);
     expect(admin.ids('leads')).toHaveLength(t.seeded.dataset.leads.filter((l) => !l.archived).length);
+  });
+
+  it('answers pulls that arrive together (served in one snapshot) as it answers each alone', async () => {
+    const t = await syncTenant(env(), 9209, 'pull-together');
+    const { app } = env();
+    const users = [t.admin, t.manager, t.rep1, t.rep2];
+    const replicas = users.map(() => new MapReplica());
+    for (const [i, u] of users.entries()) await replicas[i]!.sync(app, u);
+    // Changes the four see differently: rep 1's new lead, rep 2's lead moved to rep 1, a refusal of rep 2's.
+    const moved = t.seeded.dataset.leads.find((l) => l.ownerId === t.rep2.userId && !l.archived)!;
+    await push(app, t.rep1, [mutation(t.rep1, 1, 'leads.create', newLead('lead-together-1', 'Together'))]);
+    await push(app, t.admin, [mutation(t.admin, 1, 'leads.assign', { ids: [moved.id], ownerId: t.rep1.userId })]);
+    await push(app, t.rep2, [mutation(t.rep2, 1, 'leads.update', { id: 'no-such-lead', patch: { title: 'x' } })]);
+    const bodies = replicas.map((r) => ({ cursor: r.cursor, resultsAckedThrough: 0 }));
+    // Each user twice, all at once: the first is served alone, the others wait and are served together.
+    const together = await Promise.all([...users, ...users].map((u, i) => pullPage(app, u, bodies[i % users.length]!)));
+    const alone: PullResponse[] = [];
+    for (const [i, u] of users.entries()) alone.push(await pullPage(app, u, bodies[i]!));
+    for (const i of users.keys()) {
+      expect(together[i]).toEqual(alone[i]);
+      expect(together[i + users.length]).toEqual(alone[i]);
+    }
+    const leadIds = (page: PullResponse) => page.changes.filter((c) => c.table === 'leads').flatMap((c) => c.rows.map((r) => r[c.fields.indexOf('id')]));
+    const leadDeletes = (page: PullResponse) => page.changes.filter((c) => c.table === 'leads').flatMap((c) => c.deletes);
+    const [admin, manager, rep1, rep2] = alone as [PullResponse, PullResponse, PullResponse, PullResponse];
+    for (const page of [admin, manager, rep1]) expect(leadIds(page)).toEqual(expect.arrayContaining(['lead-together-1', moved.id]));
+    expect(leadIds(rep2)).toEqual([]);
+    expect(leadDeletes(rep2)).toContain(moved.id);
+    expect(rep2.results).toEqual([expect.objectContaining({ mutationId: 1, name: 'leads.update' })]);
+    for (const page of [admin, manager, rep1]) expect(page.results).toEqual([]);
+    expect(new Set(alone.map((p) => p.cursor!.scope)).size).toBeGreaterThan(1);
   });
 
   it('drops a lead reassigned away from the replica, brings it to its new owner with its activities', async () => {

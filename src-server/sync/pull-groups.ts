@@ -1,0 +1,90 @@
+// Serves pulls. When a change is poked to many desktops of a tenant at once, their pulls arrive together: those that
+// come while one is being served wait for it and are then served together in one snapshot, so the reads they share
+// (the window, its page, the viewers' pipelines, every client's progress) cost one round trip instead of one per pull.
+import { AppError, ErrorCode } from '../../src-shared/api/errors';
+import type { ParsedPullRequest, PullResponse } from '../../src-shared/sync/sync-protocol';
+import type { ServerContext } from '../app/server-context';
+import type { RequestAuth } from '../auth/authenticate';
+import { clientsProgress, forgetResults, progressOf, pullInSnapshot } from './pull.service';
+import { SnapshotReads } from './snapshot-reads';
+import { requireCompatible } from './sync-versions';
+
+/** Most pulls served in one snapshot; the rest wait for the next. */
+const MAX_GROUP = 64;
+
+interface Waiting {
+  auth: RequestAuth;
+  req: ParsedPullRequest;
+  resolve: (res: PullResponse) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Serves `pulls` in one repeatable-read snapshot, in turn on one connection. A database error ends the snapshot and
+ * fails the pulls not yet answered (their clients retry); a refusal (AppError) fails only its own pull.
+ */
+async function serveTogether(ctx: ServerContext, pulls: readonly Waiting[]): Promise<void> {
+  const clients = pulls.map((p) => ({ clientId: p.req.clientId, ackedThrough: p.req.resultsAckedThrough }));
+  try {
+    await forgetResults(ctx.db, clients);
+    await ctx.db.transaction(async (tx) => {
+      const reads = new SnapshotReads(tx);
+      const progress = await clientsProgress(tx, clients);
+      for (const p of pulls) {
+        try {
+          p.resolve(await pullInSnapshot(reads, p.auth, p.req, progressOf(progress, p.req.clientId, p.req.resultsAckedThrough)));
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          p.reject(err);
+        }
+      }
+    }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  } catch (err) {
+    // Settling a promise twice does nothing: the pulls answered already keep their answers.
+    for (const p of pulls) p.reject(err);
+  }
+}
+
+/** Per tenant: the pulls waiting, and whether a group is being served. */
+class PullGroups {
+  private readonly waiting = new Map<string, Waiting[]>();
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  pull(auth: RequestAuth, req: ParsedPullRequest): Promise<PullResponse> {
+    // A first sync or a continued window reads large pages: served alone, it holds up no one else's small pull.
+    if (req.cursor === null || req.position !== undefined) {
+      return new Promise((resolve, reject) => void serveTogether(this.ctx, [{ auth, req, resolve, reject }]));
+    }
+    return new Promise((resolve, reject) => {
+      const tenantId = auth.user.tenantId;
+      const queue = this.waiting.get(tenantId);
+      if (queue) {
+        queue.push({ auth, req, resolve, reject });
+        return;
+      }
+      this.waiting.set(tenantId, []);
+      void this.serve(tenantId, [{ auth, req, resolve, reject }]);
+    });
+  }
+
+  /** Serves `first`, then whatever arrived meanwhile, until no pull of the tenant waits. */
+  private async serve(tenantId: string, first: Waiting[]): Promise<void> {
+    let group = first;
+    while (group.length > 0) {
+      await serveTogether(this.ctx, group);
+      group = this.waiting.get(tenantId)!.splice(0, MAX_GROUP);
+    }
+    this.waiting.delete(tenantId);
+  }
+}
+
+const groups = new WeakMap<ServerContext, PullGroups>();
+
+export function pullChanges(ctx: ServerContext, auth: RequestAuth, req: ParsedPullRequest): Promise<PullResponse> {
+  requireCompatible(req);
+  if (req.clientId !== auth.clientId) throw new AppError(ErrorCode.FORBIDDEN, 'the client id is not the signed-in device’s', [{ path: 'clientId', message: 'not this device' }]);
+  let served = groups.get(ctx);
+  if (!served) groups.set(ctx, (served = new PullGroups(ctx)));
+  return served.pull(auth, req);
+}
