@@ -7,6 +7,7 @@ import type { AuditAction } from '../../src-shared/domain/activities.schema';
 import { matchKeys } from '../../src-shared/domain/duplicate-keys';
 import type { Lead } from '../../src-shared/domain/leads.schema';
 import type { MutatorEnv } from '../../src-shared/mutators/mutator';
+import { primaryKeyOf } from '../../src-shared/mutators/mutation-tx';
 import type { EntityMap, MutationTx, TableName, Where, WriteOptions } from '../../src-shared/mutators/mutation-tx';
 import { AUDITED, MATCH_KEY_FIELDS, auditCreated, auditDiff, changedFields } from '../../src-shared/mutators/write-rules';
 import type { AppDb } from '../db/database';
@@ -26,6 +27,12 @@ export class PgMutationTx implements MutationTx {
   readonly touched = new Set<string>();
   private readonly tenantId: string;
   private readonly queued: SQL[] = [];
+  /**
+   * Rows this mutation read, as they stand after its own updates (undefined: read as absent, or deleted). The merge
+   * step and the mutator read the same rows; the second read costs nothing. Inserted rows are read back from the
+   * database (it fills their defaults).
+   */
+  private readonly known = new Map<string, Record<string, unknown> | undefined>();
 
   constructor(private readonly tx: AppDb, private readonly env: MutatorEnv, private readonly version: number) {
     this.tenantId = env.actor.tenantId;
@@ -51,10 +58,16 @@ export class PgMutationTx implements MutationTx {
   }
 
   async get<T extends TableName>(table: T, key: string): Promise<EntityMap[T] | undefined> {
-    await this.flush();
-    const info = pgTableOf(table);
-    const [row] = await this.tx.select().from(info.table).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId)));
-    return row ? withoutVersion<EntityMap[T]>(row) : undefined;
+    const id = `${table} ${key}`;
+    if (!this.known.has(id)) {
+      await this.flush();
+      const info = pgTableOf(table);
+      const [row] = await this.tx.select().from(info.table).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId)));
+      this.known.set(id, row ? withoutVersion<Record<string, unknown>>(row) : undefined);
+    }
+    const row = this.known.get(id);
+    // A copy: what a mutator does to the object it got is no write.
+    return row ? ({ ...row } as EntityMap[T]) : undefined;
   }
 
   async find<T extends TableName>(table: T, where: Where<EntityMap[T]>): Promise<EntityMap[T][]> {
@@ -76,6 +89,7 @@ export class PgMutationTx implements MutationTx {
     const rec = row as Record<string, unknown>;
     if (rec[table === 'tenants' ? 'id' : 'tenantId'] !== this.tenantId) throw new AppError(ErrorCode.FORBIDDEN, `cannot write ${table} of another tenant`);
     this.queue(this.tx.insert(info.table).values({ ...rec, version: this.version }));
+    this.known.delete(`${table} ${String(rec[primaryKeyOf(table)])}`);
     this.touched.add(table);
     this.audit(table, rec, opts.action ?? 'create', null, { ...auditCreated(rec), ...opts.note });
     if (table === 'leads') this.writeMatchKeys(row as Lead, false);
@@ -97,6 +111,7 @@ export class PgMutationTx implements MutationTx {
     this.queue(this.tx.update(info.table).set({ ...changed, version: this.version }).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId))));
     this.touched.add(table);
     const after = { ...prev, ...changed } as EntityMap[T];
+    this.known.set(`${table} ${key}`, { ...after });
     const diff = auditDiff(prev, changed);
     this.audit(table, prev, opts.action ?? 'update', diff.before, { ...diff.after, ...opts.note });
     if (table === 'leads' && MATCH_KEY_FIELDS.some((f) => f in changed)) this.writeMatchKeys(after as Lead, true);
@@ -110,6 +125,7 @@ export class PgMutationTx implements MutationTx {
     // The lead's match keys and a deal's stage history go with it (ON DELETE CASCADE); replicas cascade alike. The
     // table's delete trigger leaves a tombstone at the end of the statement; the mutation's own time goes on it after.
     this.queue(this.tx.delete(info.table).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId))));
+    this.known.set(`${table} ${key}`, undefined);
     await this.flush();
     this.queue(this.tx
       .insert(syncTombstones)

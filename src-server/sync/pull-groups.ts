@@ -23,10 +23,14 @@ interface Waiting {
  * Serves `pulls` in one repeatable-read snapshot, in turn on one connection. A database error ends the snapshot and
  * fails the pulls not yet answered (their clients retry); a refusal (AppError) fails only its own pull.
  */
-async function serveTogether(ctx: ServerContext, pulls: readonly Waiting[]): Promise<void> {
+async function serveTogether(ctx: ServerContext, pulls: readonly Waiting[], forgotten: Map<string, number>): Promise<void> {
   const clients = pulls.map((p) => ({ clientId: p.req.clientId, ackedThrough: p.req.resultsAckedThrough }));
   try {
-    await forgetResults(ctx.db, clients);
+    // A client acknowledges the same refusals pull after pull: they are deleted once. (A result is recorded only for
+    // a mutation after the client's acknowledgement, so none can appear below it later.)
+    const acked = clients.filter((c) => c.ackedThrough > (forgotten.get(c.clientId) ?? 0));
+    await forgetResults(ctx.db, acked);
+    for (const c of acked) forgotten.set(c.clientId, c.ackedThrough);
     await ctx.db.transaction(async (tx) => {
       const reads = new SnapshotReads(tx);
       const progress = await clientsProgress(tx, clients);
@@ -48,13 +52,15 @@ async function serveTogether(ctx: ServerContext, pulls: readonly Waiting[]): Pro
 /** Per tenant: the pulls waiting, and whether a group is being served. */
 class PullGroups {
   private readonly waiting = new Map<string, Waiting[]>();
+  /** Per client: the acknowledgement its refusals were last deleted through. */
+  private readonly forgotten = new Map<string, number>();
 
   constructor(private readonly ctx: ServerContext) {}
 
   pull(auth: RequestAuth, req: ParsedPullRequest): Promise<PullResponse> {
     // A first sync or a continued window reads large pages: served alone, it holds up no one else's small pull.
     if (req.cursor === null || req.position !== undefined) {
-      return new Promise((resolve, reject) => void serveTogether(this.ctx, [{ auth, req, resolve, reject }]));
+      return new Promise((resolve, reject) => void serveTogether(this.ctx, [{ auth, req, resolve, reject }], this.forgotten));
     }
     return new Promise((resolve, reject) => {
       const tenantId = auth.user.tenantId;
@@ -72,7 +78,7 @@ class PullGroups {
   private async serve(tenantId: string, first: Waiting[]): Promise<void> {
     let group = first;
     while (group.length > 0) {
-      await serveTogether(this.ctx, group);
+      await serveTogether(this.ctx, group, this.forgotten);
       group = this.waiting.get(tenantId)!.splice(0, MAX_GROUP);
     }
     this.waiting.delete(tenantId);

@@ -12,7 +12,6 @@ import type { AppDb } from '../db/database';
 import { mutationResults, syncClients } from '../db/schema/sync.table';
 import { queryRows } from '../db/query-rows';
 import { tenantVersions } from '../db/schema/auth.table';
-import { publishHubEvent } from '../notifications/notification-hub';
 import { mergeStep } from './merge-step';
 import { PgMutationTx } from './pg-mutation-tx';
 import { requireCompatible, upgradeForServer } from './sync-versions';
@@ -29,10 +28,14 @@ type Applied = { kind: 'applied' | 'refused'; version: number; error?: ErrorBody
 
 /** The client's progress row, created at its first push. */
 async function ensureClient(ctx: ServerContext, auth: RequestAuth): Promise<number> {
-  await ctx.db.insert(syncClients)
-    .values({ clientId: auth.clientId, tenantId: auth.user.tenantId, userId: auth.user.id, lastMutationId: 0, updatedAt: ctx.clock.now() })
-    .onConflictDoNothing();
-  const [row] = await ctx.db.select().from(syncClients).where(eq(syncClients.clientId, auth.clientId));
+  const read = () => ctx.db.select().from(syncClients).where(eq(syncClients.clientId, auth.clientId));
+  let [row] = await read();
+  if (!row) {
+    await ctx.db.insert(syncClients)
+      .values({ clientId: auth.clientId, tenantId: auth.user.tenantId, userId: auth.user.id, lastMutationId: 0, updatedAt: ctx.clock.now() })
+      .onConflictDoNothing();
+    [row] = await read();
+  }
   if (!row || row.tenantId !== auth.user.tenantId || row.userId !== auth.user.id) throw new AppError(ErrorCode.FORBIDDEN, 'this client id belongs to another account');
   return row.lastMutationId;
 }
@@ -148,7 +151,7 @@ async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation):
   }
 }
 
-/** Applies the mutations in order until the batch ends or a gap; then pokes the tenant's connected clients. */
+/** Applies the mutations in order until the batch ends or a gap. */
 export async function pushMutations(ctx: ServerContext, auth: RequestAuth, request: PushRequest): Promise<PushResponse> {
   requireCompatible(request);
   if (request.clientId !== auth.clientId) throw new AppError(ErrorCode.FORBIDDEN, 'the client id is not the signed-in device’s', [{ path: 'clientId', message: 'not this device' }]);
@@ -157,7 +160,6 @@ export async function pushMutations(ctx: ServerContext, auth: RequestAuth, reque
   let last = await ensureClient(ctx, auth);
   const outcomes: MutationOutcome[] = [];
   let gap: PushResponse['gap'];
-  let version = 0;
   for (const m of request.mutations) {
     // Already applied (a retried or duplicated delivery): answered without a transaction.
     if (m.mutationId <= last) {
@@ -165,21 +167,20 @@ export async function pushMutations(ctx: ServerContext, auth: RequestAuth, reque
       continue;
     }
     const applied = await applyOne(ctx, auth, m);
+    // Gaps and skips are judged on the progress read in the mutation's transaction: another delivery may have moved it.
     if (applied.kind === 'gap') {
       gap = { expected: applied.expected, got: m.mutationId };
+      last = applied.expected - 1;
       break;
     }
     if (applied.kind === 'skipped') {
       outcomes.push({ mutationId: m.mutationId, status: 'skipped' });
+      last = Math.max(last, m.mutationId);
       continue;
     }
     last = m.mutationId;
-    version = Math.max(version, applied.version);
     outcomes.push({ mutationId: m.mutationId, status: applied.kind, ...(applied.error ? { error: applied.error } : {}) });
   }
-  if (version > 0) {
-    await publishHubEvent(ctx.db, { type: 'poke', tenantId: auth.user.tenantId, version }).catch((err: unknown) => ctx.log.warn({ err }, 'could not poke after a push'));
-  }
-  const [row] = await ctx.db.select({ last: syncClients.lastMutationId }).from(syncClients).where(eq(syncClients.clientId, auth.clientId));
-  return { lastMutationId: row?.last ?? last, outcomes, ...(gap ? { gap } : {}) };
+  // Every commit poked the tenant's desktops already (the trigger on tenant_versions).
+  return { lastMutationId: last, outcomes, ...(gap ? { gap } : {}) };
 }
