@@ -14,21 +14,29 @@ export interface BulkLoad {
   indexes: { name: string; sql: string }[];
   /** The leads' match keys were not written during the load. */
   matchKeys: boolean;
+  /**
+   * Every lead the load wrote has its keys in the staging table (STAGING), written with it. A load begun by an older
+   * version staged them in memory only: they are computed again from the leads at its end.
+   */
+  staged?: boolean;
 }
 
 /** The leads' match keys: its own secondary index waits with the leads'. */
 const KEYS_TABLE = 'lead_dedupe_keys';
+/** Where the match keys of the leads a load writes wait for its end: one row per lead, its keys as a JSON array. */
+const STAGING = 'sync_bulk_keys';
 
 /**
  * Drops the secondary indexes of `tables` (empty, about to be filled); with `leads` among them, the match keys wait
- * too. Call inside the transaction that starts the load, and store the result with it.
+ * too, in the staging table. Call inside the transaction that starts the load, and store the result with it.
  */
 export function deferIndexes(sqlite: Database.Database, tables: readonly string[]): BulkLoad {
   const keys = tables.includes('leads');
   const all = keys ? [...tables, KEYS_TABLE] : [...tables];
   const indexes = all.length === 0 ? [] : (sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${all.map(() => '?').join(', ')}) ORDER BY name`).all(...all) as { name: string; sql: string }[]);
   for (const i of indexes) sqlite.exec(`DROP INDEX "${i.name.replace(/"/g, '""')}"`);
-  return { indexes, matchKeys: keys };
+  if (keys) createKeyStaging(sqlite);
+  return { indexes, matchKeys: keys, staged: keys };
 }
 
 /** Runs `fn` as one transaction of the store's write queue. */
@@ -36,38 +44,25 @@ export type Step = <T>(fn: () => T) => Promise<T>;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The temporary table (of this connection) where match keys wait, ordered by key. */
+/** The staging table of match keys (in the store, so a restart keeps what the load wrote). */
 export function createKeyStaging(sqlite: Database.Database): void {
-  sqlite.exec('CREATE TEMP TABLE IF NOT EXISTS sync_bulk_keys (key TEXT NOT NULL, lead_id TEXT NOT NULL, PRIMARY KEY (key, lead_id)) WITHOUT ROWID');
+  sqlite.exec(`CREATE TABLE IF NOT EXISTS ${STAGING} (lead_id TEXT PRIMARY KEY NOT NULL, keys TEXT NOT NULL) WITHOUT ROWID`);
 }
 
-/** Stages one arriving lead's match keys (while the load waits on the server, computing them costs no time). */
-export function stageMatchKeys(sqlite: Database.Database, lead: { id: string; firstName: string | null; lastName: string | null; email: string | null; phone: string | null; companyName: string | null }): void {
-  const keep = prepared(sqlite, 'INSERT OR IGNORE INTO temp.sync_bulk_keys (key, lead_id) VALUES (?, ?)');
-  for (const k of matchKeys(lead)) keep.run(k, lead.id);
+/** Stages a lead's match keys, replacing those of an earlier version of it. */
+export function stageMatchKeys(sqlite: Database.Database, leadId: string, keys: string[]): void {
+  prepared(sqlite, `INSERT OR REPLACE INTO ${STAGING} (lead_id, keys) VALUES (?, ?)`).run(leadId, JSON.stringify(keys));
 }
 
 /**
- * Copies every lead's match keys from the staging table in key order, so the key index grows by appends; unless
- * `staged` (every lead of the load staged its keys as it arrived, in this process), computes them first. Leads a
- * pending mutation changed are left to the mutations (which write their keys). Each step runs until `budgetMs` is
- * spent; `finish` runs inside the last one.
+ * Stages every lead's match keys, read back from the leads (a load begun by an older version), in steps that each
+ * run until `budgetMs` is spent; `finish` runs inside the last one.
  */
-export async function buildMatchKeys(sqlite: Database.Database, step: Step, budgetMs: number, staged: boolean, finish: () => void): Promise<void> {
-  if (!staged) await computeMatchKeys(sqlite, step, budgetMs);
-  await copyMatchKeys(sqlite, step, budgetMs, finish);
-}
-
-/** Every lead's match keys into the staging table, read back from the leads (a load resumed after a restart). */
-async function computeMatchKeys(sqlite: Database.Database, step: Step, budgetMs: number): Promise<void> {
+export async function stageAllMatchKeys(sqlite: Database.Database, step: Step, budgetMs: number, finish: () => void): Promise<void> {
   const c = replicaCodec('leads');
   const cols = ['id', 'firstName', 'lastName', 'email', 'phone', 'companyName'].map((k) => `"${c.column(k).sql}"`).join(', ');
-  await step(() => {
-    createKeyStaging(sqlite);
-    sqlite.exec('DELETE FROM temp.sync_bulk_keys');
-  });
+  await step(() => createKeyStaging(sqlite));
   const read = preparedRaw(sqlite, `SELECT ${cols} FROM leads WHERE "${c.pk.sql}" > ? ORDER BY "${c.pk.sql}" LIMIT 200`);
-  const keep = prepared(sqlite, 'INSERT OR IGNORE INTO temp.sync_bulk_keys (key, lead_id) VALUES (?, ?)');
   for (let after: string | null = ''; after !== null;) {
     const from: string = after;
     after = await step(() => {
@@ -75,42 +70,29 @@ async function computeMatchKeys(sqlite: Database.Database, step: Step, budgetMs:
       let last: string | null = from;
       do {
         const rows = read.all(last) as [string, string | null, string | null, string | null, string | null, string | null][];
-        for (const [id, firstName, lastName, email, phone, companyName] of rows) {
-          for (const k of matchKeys({ firstName, lastName, email, phone, companyName })) keep.run(k, id);
-        }
+        for (const [id, firstName, lastName, email, phone, companyName] of rows) stageMatchKeys(sqlite, id, matchKeys({ firstName, lastName, email, phone, companyName }));
         last = rows.length === 200 ? rows[199]![0] : null;
       } while (last !== null && performance.now() < deadline);
+      if (last === null) finish();
       return last;
     });
     if (after !== null) await yieldToLoop();
   }
 }
 
-async function copyMatchKeys(sqlite: Database.Database, step: Step, budgetMs: number, finish: () => void): Promise<void> {
-  await step(() => createKeyStaging(sqlite));
-  // Only keys of leads still there: a lead can leave before the load ends.
-  const next = preparedRaw(sqlite, 'SELECT k.key, k.lead_id FROM temp.sync_bulk_keys k WHERE (k.key, k.lead_id) > (?, ?) AND EXISTS (SELECT 1 FROM main.leads l WHERE l.id = k.lead_id) ORDER BY k.key, k.lead_id LIMIT 1000');
-  const insert = prepared(sqlite, `INSERT OR IGNORE INTO main.${KEYS_TABLE} (key, lead_id) VALUES (?, ?)`);
-  const pending = preparedRaw(sqlite, `SELECT pk FROM sync_base WHERE tbl = 'leads'`);
-  for (let at: [string, string] | null = ['', '']; at !== null;) {
-    const from: [string, string] = at;
-    at = await step(() => {
-      const deadline = performance.now() + budgetMs;
-      const skip = new Set((pending.all() as [string][]).map((r) => r[0]));
-      let last: [string, string] | null = from;
-      do {
-        const rows = next.all(...last) as [string, string][];
-        for (const [key, leadId] of rows) if (!skip.has(leadId)) insert.run(key, leadId);
-        last = rows.length === 1000 ? rows[999]! : null;
-      } while (last !== null && performance.now() < deadline);
-      if (last === null) {
-        sqlite.exec('DROP TABLE temp.sync_bulk_keys');
-        finish();
-      }
-      return last;
-    });
-    if (at !== null) await yieldToLoop();
-  }
+/**
+ * The statements that move the staged keys into the keys table, in key order so its primary key grows by appends.
+ * Leads a pending mutation changed keep the keys the mutation wrote; any other staged lead still there gets exactly
+ * its staged keys (the newest version the server sent).
+ */
+function keyStatements(): string[] {
+  const pending = `SELECT pk FROM sync_base WHERE tbl = 'leads'`;
+  return [
+    `DELETE FROM ${KEYS_TABLE} WHERE lead_id IN (SELECT lead_id FROM ${STAGING}) AND lead_id NOT IN (${pending})`,
+    `INSERT OR IGNORE INTO ${KEYS_TABLE} (key, lead_id) SELECT k.value, s.lead_id FROM ${STAGING} s, json_each(s.keys) k
+      WHERE s.lead_id NOT IN (${pending}) AND EXISTS (SELECT 1 FROM leads l WHERE l.id = s.lead_id) ORDER BY 1, 2`,
+    `DROP TABLE ${STAGING}`,
+  ];
 }
 
 const INDEX_WORKER = `
@@ -119,6 +101,10 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 try {
   db.pragma('busy_timeout = 10000');
+  // Sorting the keys and every index's entries: in memory, with a helper thread.
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -131072');
+  db.pragma('threads = 2');
   db.exec('BEGIN IMMEDIATE');
   for (const sql of workerData.statements) db.exec(sql);
   db.prepare("DELETE FROM sync_state WHERE key = 'bulk'").run();
@@ -136,13 +122,15 @@ try {
 `;
 
 /**
- * Creates the deferred indexes from a worker thread on its own connection, in one transaction that also clears the
- * bulk-load record, so the main thread never blocks on a build. Run it while the store's writes are held (see
- * WritePath.exclusive): a write of this connection meanwhile would wait on the worker's lock.
+ * Writes the staged match keys and creates the deferred indexes from a worker thread on its own connection, in one
+ * transaction that also clears the bulk-load record, so the main thread never blocks on a build. Stage every lead's
+ * keys first (see stageAllMatchKeys). Run it while the store's writes are held (see WritePath.exclusive): a write of
+ * this connection meanwhile would wait on the worker's lock.
  */
 export function createIndexesInWorker(path: string, bulk: BulkLoad): Promise<void> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const statements = bulk.indexes.map((i) => i.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
+  const indexes = bulk.indexes.map((i) => i.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
+  const statements = bulk.matchKeys ? [...keyStatements(), ...indexes] : indexes;
   return new Promise<void>((resolve, reject) => {
     const worker = new Worker(INDEX_WORKER, { eval: true, workerData: { driver, path, statements } });
     let answered = false;

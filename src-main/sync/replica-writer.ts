@@ -16,6 +16,19 @@ const VERSION_COLUMN: ColumnCodec = { key: 'version', sql: 'version', kind: 'pla
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const baseKey = (table: string, pk: string) => `${table}\u0000${pk}`;
 
+/** The fields of a lead's match keys, from a row (null where not sent). */
+function keyFieldsOf(at: NonNullable<RowPlan['keyFields']>, values: unknown[]): Parameters<typeof matchKeys>[0] {
+  const v = (i: number) => (i < 0 ? null : values[i]) as string | null;
+  return { firstName: v(at.firstName), lastName: v(at.lastName), email: v(at.email), phone: v(at.phone), companyName: v(at.companyName) };
+}
+
+/** A row's values as bound parameters: the known fields, encoded for their columns. */
+function encodeRow(plan: RowPlan, values: unknown[]): unknown[] {
+  const params = new Array<unknown>(plan.from.length);
+  for (let n = 0; n < params.length; n++) params[n] = encodeValue(plan.kinds[n]!, values[plan.from[n]!]);
+  return params;
+}
+
 export interface ApplyContext {
   /** Tables written, for the UI's `changed` event. */
   touched: Set<string>;
@@ -25,12 +38,28 @@ export interface ApplyContext {
   adopt: Adopt | null;
 }
 
+/** How rows of one table in one field order are written: worked out once per (table, fields), not per row. */
+interface RowPlan {
+  upsert: Database.Statement;
+  /** Per bound parameter: the index of its value in a row, and its column's encoding. */
+  from: number[];
+  kinds: ColumnCodec['kind'][];
+  /** Every field is a plain column, in order: a row is bound as it arrived. */
+  asIs: boolean;
+  /** The columns' names, for a base's JSON. */
+  names: string[];
+  pkIndex: number;
+  /** Leads: where the fields of the match keys sit in a row (-1: not sent). */
+  keyFields: Record<(typeof KEY_FIELDS)[number], number> | null;
+}
+
+const KEY_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'companyName'] as const;
+
 export class ReplicaWriter {
   private baseKeys = new Set<string>();
-  /** A bulk load is under way: leads arrive without their match keys (built at its end, see bulk-load.ts). */
+  private readonly plans = new Map<string, RowPlan>();
+  /** A bulk load is under way: leads' match keys are staged, not written (built at its end, see bulk-load.ts). */
   deferMatchKeys = false;
-  /** Meanwhile, stage each arriving lead's keys for that end (the load began in this process). */
-  stageMatchKeys = false;
 
   /** `me`: the replica's user, whose approval inbox and conflicts survive a deal's or lead's exit. */
   constructor(private readonly sqlite: Database.Database, private readonly me: () => string) {}
@@ -50,35 +79,50 @@ export class ReplicaWriter {
     const table = change.table;
     for (const id of change.deletes) this.deleteRow(table, id, ctx.touched);
     if (change.rows.length === 0) return;
-    const codec = replicaCodec(table);
-    const cols = change.fields.map((f) => (f === 'version' ? VERSION_COLUMN : codec.byKey.get(f) ?? null));
-    const known = cols.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
-    const colList = known.map((i) => q(cols[i]!.sql));
-    const pkIndex = change.fields.indexOf(codec.pk.key);
-    if (pkIndex < 0) throw new Error(`rows of ${table} arrived without their key ${codec.pk.key}`);
-    const upsert = prepared(this.sqlite, `INSERT INTO ${q(table)} (${colList.join(', ')}) VALUES (${colList.map(() => '?').join(', ')}) ON CONFLICT(${q(codec.pk.sql)}) DO UPDATE SET ${colList.filter((c) => c !== q(codec.pk.sql)).map((c) => `${c} = excluded.${c}`).join(', ')}`);
+    const plan = this.planOf(table, change.fields);
     const seen = ctx.resetTables?.has(table) ? prepared(this.sqlite, 'INSERT OR IGNORE INTO sync_seen (tbl, pk) VALUES (?, ?)') : null;
-    const exists = ctx.adopt && (PARENT_TABLES as string[]).includes(table) ? prepared(this.sqlite, `SELECT 1 FROM ${q(table)} WHERE ${q(codec.pk.sql)} = ?`) : null;
+    const exists = ctx.adopt && (PARENT_TABLES as string[]).includes(table) ? prepared(this.sqlite, `SELECT 1 FROM ${q(table)} WHERE ${q(replicaCodec(table).pk.sql)} = ?`) : null;
+    const bases = this.baseKeys.size > 0;
     for (const values of change.rows) {
-      const pk = String(values[pkIndex]);
-      const params = known.map((i) => encodeValue(cols[i]!.kind, values[i]));
+      const pk = String(values[plan.pkIndex]);
       seen?.run(table, pk);
-      if (this.baseKeys.has(baseKey(table, pk))) {
+      const params = plan.asIs && values.length === plan.from.length ? values : encodeRow(plan, values);
+      if (bases && this.baseKeys.has(baseKey(table, pk))) {
         // A pending mutation changed this row: the server's version waits in the base until the rebase.
         const json: Record<string, unknown> = {};
-        known.forEach((i, n) => (json[cols[i]!.sql] = params[n]));
+        plan.names.forEach((name, n) => (json[name] = params[n]));
         prepared(this.sqlite, 'UPDATE sync_base SET row = ? WHERE tbl = ? AND pk = ?').run(JSON.stringify(json), table, pk);
         continue;
       }
       if (exists && exists.get(pk) === undefined) ctx.adopt![table as ParentTable].push(pk);
-      upsert.run(...params);
-      if (table === 'leads' && (!this.deferMatchKeys || this.stageMatchKeys)) {
-        const lead = Object.fromEntries(change.fields.map((f, i) => [f, values[i]])) as unknown as Lead;
-        if (this.deferMatchKeys) stageMatchKeys(this.sqlite, lead);
-        else this.writeMatchKeys(lead);
+      plan.upsert.run(params);
+      if (plan.keyFields) {
+        const keys = matchKeys(keyFieldsOf(plan.keyFields, values));
+        if (this.deferMatchKeys) stageMatchKeys(this.sqlite, pk, keys);
+        else this.writeMatchKeys(pk, keys);
       }
     }
     ctx.touched.add(table);
+  }
+
+  private planOf(table: ReplicatedTable, fields: string[]): RowPlan {
+    const id = `${table}\u0000${fields.join('\u0000')}`;
+    let plan = this.plans.get(id);
+    if (plan) return plan;
+    const codec = replicaCodec(table);
+    const cols = fields.map((f) => (f === 'version' ? VERSION_COLUMN : codec.byKey.get(f) ?? null));
+    const from = cols.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
+    const names = from.map((i) => cols[i]!.sql);
+    const pkIndex = fields.indexOf(codec.pk.key);
+    if (pkIndex < 0) throw new Error(`rows of ${table} arrived without their key ${codec.pk.key}`);
+    const colList = names.map(q);
+    const pk = q(codec.pk.sql);
+    const upsert = prepared(this.sqlite, `INSERT INTO ${q(table)} (${colList.join(', ')}) VALUES (${colList.map(() => '?').join(', ')}) ON CONFLICT(${pk}) DO UPDATE SET ${colList.filter((c) => c !== pk).map((c) => `${c} = excluded.${c}`).join(', ')}`);
+    const kinds = from.map((i) => cols[i]!.kind);
+    const keyFields = table === 'leads' ? Object.fromEntries(KEY_FIELDS.map((k) => [k, fields.indexOf(k)])) as RowPlan['keyFields'] : null;
+    plan = { upsert, from, kinds, asIs: from.length === fields.length && kinds.every((k) => k === 'plain'), names, pkIndex, keyFields };
+    this.plans.set(id, plan);
+    return plan;
   }
 
   /** Deletes a row (or, under a pending change, its base) and the children it takes out of view with it. */
@@ -133,7 +177,7 @@ export class ReplicaWriter {
         for (const id of ids) {
           prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id = ?').run(id);
           const raw = read.get(id) as unknown[] | undefined;
-          if (raw) this.writeMatchKeys(codec.fromRaw(raw) as Lead, false);
+          if (raw) this.writeMatchKeys(id, matchKeys(codec.fromRaw(raw) as Lead), false);
         }
       }
       touched.add(table);
@@ -156,9 +200,9 @@ export class ReplicaWriter {
     prepared(this.sqlite, 'DELETE FROM sync_seen').run();
   }
 
-  private writeMatchKeys(lead: Lead, replace = true): void {
-    if (replace) prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id = ?').run(lead.id);
+  private writeMatchKeys(leadId: string, keys: string[], replace = true): void {
+    if (replace) prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id = ?').run(leadId);
     const insert = prepared(this.sqlite, 'INSERT OR IGNORE INTO lead_dedupe_keys (key, lead_id) VALUES (?, ?)');
-    for (const k of matchKeys(lead)) insert.run(k, lead.id);
+    for (const k of keys) insert.run(k, leadId);
   }
 }

@@ -8,7 +8,10 @@ import type { ClientCore } from '../core/client-core';
 import { loadActor } from '../core/identity';
 import { createIdGenerator } from '../core/ids';
 import { prepared } from '../store/statement-cache';
-import { buildMatchKeys, createIndexesInWorker, createKeyStaging, deferIndexes } from './bulk-load';
+import { openBulkConnection } from './bulk-connection';
+import type { BulkConnection } from './bulk-connection';
+import { createIndexesInWorker, createKeyStaging, deferIndexes, stageAllMatchKeys } from './bulk-load';
+import type { BulkLoad } from './bulk-load';
 import { RECENT_MAX_DELAY_MS, RECENT_MS, reconnectDelay } from './poke-socket';
 import { rebase } from './rebase';
 import { ReplicaWriter } from './replica-writer';
@@ -17,6 +20,7 @@ import type { SyncEvents, SyncPhase, SyncStatus } from './sync-status';
 import { NetworkError, ServerError } from './sync-transport';
 import type { SyncTransport } from './sync-transport';
 import { toSyncMutation } from './outbox';
+import type { SyncState } from './sync-state';
 import { startWalCheckpointer } from './wal-checkpointer';
 
 export interface SyncClientOptions {
@@ -139,7 +143,9 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   let lastSuccess: number | null = null;
   // A worker thread rebuilds deferred indexes on its own connection: only a store in a file can be shared so.
   const canDefer = core.store.path !== '' && core.store.path !== ':memory:';
-  let bulkPending = state.get('bulk') !== undefined;
+  /** The bulk load under way, as its record in sync_state says. */
+  let bulk: BulkLoad | undefined = state.get('bulk');
+  let bulkConn: BulkConnection | null = null;
 
   /** Reads and writes go through the core's write queue: never inside another job's open transaction. */
   const inQueue = <T>(fn: () => T | Promise<T>, touched: string[] = []) => core.writes.writeDerived(touched, fn as () => T, { foreignKeys: false });
@@ -220,57 +226,80 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
    * Applies one page in transactions of at most `applyBudgetMs` each (slices of `chunkRows` rows, parents first),
    * with a turn of the event loop between them. The last transaction of the last page also sweeps a reset, takes in
    * refusals, rebases the pending mutations and stores the cursor: the UI sees the server's changes and the
-   * replayed ones as one change.
+   * replayed ones as one change. A bulk load's other pages go through its own connection (see bulk-connection.ts).
    */
   async function applyPage(page: PullResponse, sentAdopt: Adopt | null): Promise<MutationResult[]> {
-    const slices = chunkChanges(page.changes, chunkRows);
-    let next = 0;
-    let refused: MutationResult[] = [];
-    for (let first = true; next < slices.length || first; first = false) {
-      const touchedList: string[] = [];
-      await inQueue(async () => {
-        const touched = new Set<string>();
-        const deadline = performance.now() + applyBudgetMs;
-        capture.set(false);
-        writer.loadBaseKeys();
-        if (first && page.reset) {
-          // A full resync starts: track arrivals in the tables that hold rows now (only they can hold stale ones).
-          core.store.sqlite.prepare('DELETE FROM sync_seen').run();
-          const withRows = REPLICATED_TABLES.filter(hasRows);
-          state.set('reset', { tables: withRows });
-          // Another reset during a bulk load sends its leads again, maybe changed: their keys are computed at the end.
-          if (bulkPending) writer.stageMatchKeys = false;
-          if (canDefer && !bulkPending && page.position.total >= bulkLoadRows) {
-            const bulk = deferIndexes(core.store.sqlite, REPLICATED_TABLES.filter((t) => !withRows.includes(t)));
-            state.set('bulk', bulk);
-            bulkPending = true;
-            writer.stageMatchKeys = bulk.matchKeys;
-          }
-        }
-        writer.deferMatchKeys = bulkPending && state.get('bulk')?.matchKeys === true;
-        if (writer.deferMatchKeys && writer.stageMatchKeys) createKeyStaging(core.store.sqlite);
-        const reset = state.get('reset');
-        const resetTables = reset ? new Set(reset.tables) : null;
-        const adopt = page.position.reset ? null : emptyAdopt();
-        do {
-          for (const change of slices[next] ?? []) writer.apply(change, { touched, resetTables, adopt });
-          next++;
-        } while (next < slices.length && performance.now() < deadline);
-        if (adopt) addAdopt(adopt);
-        const last = next >= slices.length;
-        if (last && page.hasMore) state.set('pull', { position: page.position });
-        if (last && !page.hasMore) {
-          refused = finishPull(page, reset?.tables ?? null, sentAdopt, touched);
-          await rebase(core.store.sqlite, writer, outbox, capture, { processedThrough: page.lastMutationId, actor: () => loadActor(core.store, core.identity), newId }, touched);
-          pending = outbox.count();
-          conflicts = countConflicts();
-        }
-        touchedList.push(...touched);
-      }, touchedList);
-      if (next < slices.length) await yieldToLoop();
+    if (page.reset) {
+      const started = await inQueue(() => startReset(page));
+      if (started) bulk = started;
     }
+    const slices = chunkChanges(page.changes, chunkRows);
+    const cursor = { next: 0 };
+    const through = bulk && page.position.reset && page.hasMore ? openBulk() : null;
+    const touchedAll = new Set<string>();
+    let refused: MutationResult[] = [];
+    for (let first = true; cursor.next < slices.length || first; first = false) {
+      if (through) {
+        await core.writes.exclusive(async () => through.transaction(() => applySome(page, slices, cursor, through.writer, through.state, touchedAll, null)));
+      } else {
+        const touchedList: string[] = [];
+        await inQueue(async () => {
+          const touched = new Set<string>();
+          capture.set(false);
+          const adopt = page.position.reset ? null : emptyAdopt();
+          const reset = applySome(page, slices, cursor, writer, state, touched, adopt);
+          if (adopt) addAdopt(adopt);
+          if (cursor.next >= slices.length && !page.hasMore) {
+            refused = finishPull(page, reset, sentAdopt, touched);
+            await rebase(core.store.sqlite, writer, outbox, capture, { processedThrough: page.lastMutationId, actor: () => loadActor(core.store, core.identity), newId }, touched);
+            pending = outbox.count();
+            conflicts = countConflicts();
+          }
+          touchedList.push(...touched);
+        }, touchedList);
+      }
+      if (cursor.next < slices.length) await yieldToLoop();
+    }
+    // The bulk connection's commits tell the UI nothing: one change for the page.
+    if (touchedAll.size > 0) await inQueue(() => {}, [...touchedAll]);
     return refused;
   }
+
+  /**
+   * One transaction's share of a page: slices from `cursor.next` until the time budget is spent; the page's last
+   * share stores where the pull is. Returns the tables of a full resync under way.
+   */
+  function applySome(page: PullResponse, slices: TableChanges[][], cursor: { next: number }, w: ReplicaWriter, st: SyncState, touched: Set<string>, adopt: Adopt | null): string[] | null {
+    const deadline = performance.now() + applyBudgetMs;
+    w.loadBaseKeys();
+    w.deferMatchKeys = bulk?.matchKeys === true;
+    // A load begun by an older version kept no staging table.
+    if (w.deferMatchKeys && !bulk!.staged) createKeyStaging(w === writer ? core.store.sqlite : bulkConn!.sqlite);
+    const reset = st.get('reset')?.tables ?? null;
+    const resetTables = reset ? new Set(reset) : null;
+    do {
+      for (const change of slices[cursor.next] ?? []) w.apply(change, { touched, resetTables, adopt });
+      cursor.next++;
+    } while (cursor.next < slices.length && performance.now() < deadline);
+    if (cursor.next >= slices.length && page.hasMore) st.set('pull', { position: page.position });
+    return reset;
+  }
+
+  /**
+   * A full resync starts: track arrivals in the tables that hold rows now (only they can hold stale ones). A large one
+   * into empty tables starts a bulk load, whose record it returns.
+   */
+  function startReset(page: PullResponse): BulkLoad | null {
+    core.store.sqlite.prepare('DELETE FROM sync_seen').run();
+    const withRows = REPLICATED_TABLES.filter(hasRows);
+    state.set('reset', { tables: withRows });
+    if (!canDefer || bulk || page.position.total < bulkLoadRows) return null;
+    const started = deferIndexes(core.store.sqlite, REPLICATED_TABLES.filter((t) => !withRows.includes(t)));
+    state.set('bulk', started);
+    return started;
+  }
+
+  const openBulk = () => (bulkConn ??= openBulkConnection(core.store.path, { checkpointer: checkpointer !== null, me: () => core.identity.userId }));
 
   function hasRows(table: string): boolean {
     return core.store.sqlite.prepare(`SELECT 1 FROM "${table}" LIMIT 1`).get() !== undefined;
@@ -345,13 +374,22 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     }
   }
 
-  /** After a bulk load's last page: the leads' match keys, then the indexes (from a worker, holding the writes). */
-  async function finishBulkLoad(): Promise<void> {
-    const bulk = await inQueue(() => state.get('bulk'));
-    if (bulk?.matchKeys) await buildMatchKeys(core.store.sqlite, (fn) => inQueue(fn), applyBudgetMs, writer.stageMatchKeys, () => state.set('bulk', { ...bulk, matchKeys: false }));
-    writer.stageMatchKeys = false;
-    if (bulk) await core.writes.exclusive(() => createIndexesInWorker(core.store.path, bulk));
-    bulkPending = false;
+  /** After a bulk load's last page: the leads' match keys and the indexes (from a worker, holding the writes). */
+  async function finishBulkLoad(load: BulkLoad): Promise<void> {
+    closeBulk();
+    let record = load;
+    if (record.matchKeys && !record.staged) {
+      const staged = { ...record, staged: true };
+      await stageAllMatchKeys(core.store.sqlite, (fn) => inQueue(fn), applyBudgetMs, () => state.set('bulk', staged));
+      record = bulk = staged;
+    }
+    await core.writes.exclusive(() => createIndexesInWorker(core.store.path, record));
+    bulk = undefined;
+  }
+
+  function closeBulk(): void {
+    bulkConn?.close();
+    bulkConn = null;
   }
 
   async function round(): Promise<void> {
@@ -362,7 +400,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     }
     await pushAll();
     await pullAll();
-    if (bulkPending) await finishBulkLoad();
+    if (bulk) await finishBulkLoad(bulk);
     // Parents that arrived new bring their children in follow-up pulls.
     for (let i = 0; i < 5 && state.get('adopt'); i++) await pullAll();
   }
@@ -485,6 +523,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       retryTimer = null;
       hooks.onAppended = null;
       await running?.catch(() => {});
+      closeBulk();
       await checkpointer?.stop();
     },
   };

@@ -5,6 +5,7 @@ import { errorCodeOfStatus } from '../../src-shared/http/errors.http';
 import { PullResponse, PushResponse, SYNC_PATHS, VersionInfo } from '../../src-shared/sync/sync-protocol';
 import type { PullRequest, PushRequest } from '../../src-shared/sync/sync-protocol';
 import type { z } from 'zod';
+import { parseJsonInSlices } from './json-slicer';
 
 /** Who the sync client is: its access token (refreshed when needed) and the device's client id. */
 export interface SyncAuth {
@@ -68,7 +69,8 @@ export function createHttpTransport(o: HttpTransportOptions): SyncTransport {
     if (res.status === 401 && authenticated) res = await send(path, body, await o.auth.refresh());
     let json: unknown;
     try {
-      json = await res.json();
+      // A pull page runs to megabytes: parsed in slices, never in one long block.
+      json = await parseJsonInSlices(new Uint8Array(await res.arrayBuffer()));
     } catch (err) {
       if (res.status >= 500 || res.ok) throw new NetworkError(`unreadable answer from the server (${res.status})`, err);
       json = null;
