@@ -1,5 +1,5 @@
 // Reads of tenants, users, roles and teams, and their mapping to the shared domain shapes.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Role, Tenant, User } from '../../src-shared/domain/accounts.schema';
 import type { Viewer } from '../../src-shared/domain/visibility';
 import type { AppDb } from '../db/database';
@@ -34,20 +34,39 @@ export interface SignedInState {
   viewer: Viewer;
 }
 
+export interface SignInClaims {
+  userId: string;
+  tenantId: string;
+  sessionId: string;
+  clientId: string;
+}
+
 /**
  * The state behind an access token, read fresh on every request so that a deactivated user, a revoked session or
  * device, or a changed role takes effect at once rather than when the token expires. Null when any is gone.
  */
-export async function loadSignedInState(db: AppDb, claims: { userId: string; tenantId: string; sessionId: string; clientId: string }): Promise<SignedInState | null> {
-  const [row] = await db
+export async function loadSignedInState(db: AppDb, claims: SignInClaims): Promise<SignedInState | null> {
+  const [state] = await loadSignedInStates(db, [claims]);
+  return state ?? null;
+}
+
+/** loadSignedInState of many tokens in one round trip (pulls served together), in their order. */
+export async function loadSignedInStates(db: AppDb, claims: readonly SignInClaims[]): Promise<(SignedInState | null)[]> {
+  if (claims.length === 0) return [];
+  const rows = await db
     // The teams they manage come in the same round trip: every authenticated request pays for this read.
-    .select({ user: users, tenant: tenants, role: roles, managed: sql<string[] | null>`(SELECT array_agg(${teams.id}) FROM ${teams} WHERE ${teams.tenantId} = ${users.tenantId} AND ${teams.managerId} = ${users.id})` })
-    .from(users)
+    .select({
+      sessionId: authSessions.id, deviceId: devices.id, user: users, tenant: tenants, role: roles,
+      managed: sql<string[] | null>`(SELECT array_agg(${teams.id}) FROM ${teams} WHERE ${teams.tenantId} = ${users.tenantId} AND ${teams.managerId} = ${users.id})`,
+    })
+    .from(authSessions)
+    .innerJoin(users, and(eq(users.id, authSessions.userId), eq(users.active, true)))
     .innerJoin(tenants, eq(tenants.id, users.tenantId))
-    .innerJoin(authSessions, and(eq(authSessions.id, claims.sessionId), eq(authSessions.userId, users.id), isNull(authSessions.revokedAt)))
-    .innerJoin(devices, and(eq(devices.id, claims.clientId), eq(devices.id, authSessions.deviceId), isNull(devices.revokedAt)))
+    .innerJoin(devices, and(eq(devices.id, authSessions.deviceId), isNull(devices.revokedAt)))
     .leftJoin(roles, and(eq(roles.tenantId, users.tenantId), eq(roles.name, users.role)))
-    .where(and(eq(users.id, claims.userId), eq(users.tenantId, claims.tenantId), eq(users.active, true)));
-  if (!row) return null;
-  return { user: row.user, tenant: row.tenant, role: row.role, viewer: toViewer(row.user, row.role, (row.managed ?? []).sort()) };
+    .where(and(inArray(authSessions.id, [...new Set(claims.map((c) => c.sessionId))]), isNull(authSessions.revokedAt)));
+  return claims.map((c) => {
+    const row = rows.find((r) => r.sessionId === c.sessionId && r.deviceId === c.clientId && r.user.id === c.userId && r.user.tenantId === c.tenantId);
+    return row ? { user: row.user, tenant: row.tenant, role: row.role, viewer: toViewer(row.user, row.role, (row.managed ?? []).sort()) } : null;
+  });
 }

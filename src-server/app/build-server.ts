@@ -37,6 +37,7 @@ export function buildServer(ctx: ServerContext, options: BuildServerOptions = {}
     },
   });
   app.decorateRequest('auth', null);
+  app.decorateRequest('claims', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

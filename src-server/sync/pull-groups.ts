@@ -1,10 +1,14 @@
 // Serves pulls. When a change is poked to many desktops of a tenant at once, their pulls arrive together: those that
 // come while one is being served wait for it and are then served together in one snapshot, so the reads they share
-// (the window, its page, the viewers' pipelines, every client's progress) cost one round trip instead of one per pull.
+// (who the callers are, every client's progress, the window, its page, the viewers' pipelines) cost one round trip
+// instead of one per pull.
 import { AppError, ErrorCode } from '../../src-shared/api/errors';
 import type { ParsedPullRequest, PullResponse } from '../../src-shared/sync/sync-protocol';
 import type { ServerContext } from '../app/server-context';
+import { loadSignedInStates } from '../accounts/accounts.repo';
+import { sessionEnded } from '../auth/authenticate';
 import type { RequestAuth } from '../auth/authenticate';
+import type { AccessClaims } from '../auth/tokens';
 import { clientsProgress, forgetResults, progressOf, pullInSnapshot } from './pull.service';
 import { SnapshotReads } from './snapshot-reads';
 import { requireCompatible } from './sync-versions';
@@ -13,30 +17,34 @@ import { requireCompatible } from './sync-versions';
 const MAX_GROUP = 64;
 
 interface Waiting {
-  auth: RequestAuth;
+  claims: AccessClaims;
   req: ParsedPullRequest;
   resolve: (res: PullResponse) => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * Serves `pulls` in one repeatable-read snapshot, in turn on one connection. A database error ends the snapshot and
- * fails the pulls not yet answered (their clients retry); a refusal (AppError) fails only its own pull.
+ * Serves `pulls` in one repeatable-read snapshot, in turn on one connection: who each caller is now (a pull whose
+ * session, device or user is gone is refused), every client's progress, then each pull. A database error ends the
+ * snapshot and fails the pulls not yet answered (their clients retry); a refusal (AppError) fails only its own pull.
  */
 async function serveTogether(ctx: ServerContext, pulls: readonly Waiting[], forgotten: Map<string, number>): Promise<void> {
-  const clients = pulls.map((p) => ({ clientId: p.req.clientId, ackedThrough: p.req.resultsAckedThrough }));
+  const served: { clientId: string; ackedThrough: number }[] = [];
   try {
-    // A client acknowledges the same refusals pull after pull: they are deleted once. (A result is recorded only for
-    // a mutation after the client's acknowledgement, so none can appear below it later.)
-    const acked = clients.filter((c) => c.ackedThrough > (forgotten.get(c.clientId) ?? 0));
-    await forgetResults(ctx.db, acked);
-    for (const c of acked) forgotten.set(c.clientId, c.ackedThrough);
     await ctx.db.transaction(async (tx) => {
       const reads = new SnapshotReads(tx);
-      const progress = await clientsProgress(tx, clients);
-      for (const p of pulls) {
+      const states = await loadSignedInStates(tx, pulls.map((p) => p.claims));
+      const progress = await clientsProgress(tx, pulls.map((p) => ({ clientId: p.req.clientId, ackedThrough: p.req.resultsAckedThrough })));
+      for (const [i, p] of pulls.entries()) {
+        const state = states[i];
+        if (!state) {
+          p.reject(sessionEnded());
+          continue;
+        }
         try {
-          p.resolve(await pullInSnapshot(reads, p.auth, p.req, progressOf(progress, p.req.clientId, p.req.resultsAckedThrough)));
+          const auth: RequestAuth = { ...state, sessionId: p.claims.sessionId, clientId: p.claims.clientId };
+          p.resolve(await pullInSnapshot(reads, auth, p.req, progressOf(progress, p.req.clientId, p.req.resultsAckedThrough)));
+          served.push({ clientId: p.req.clientId, ackedThrough: p.req.resultsAckedThrough });
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           p.reject(err);
@@ -46,6 +54,16 @@ async function serveTogether(ctx: ServerContext, pulls: readonly Waiting[], forg
   } catch (err) {
     // Settling a promise twice does nothing: the pulls answered already keep their answers.
     for (const p of pulls) p.reject(err);
+    return;
+  }
+  // The refusals the clients acknowledged are deleted, once per acknowledgement (a client sends the same one pull
+  // after pull; a result is recorded only for a mutation after it, so none can appear below it later).
+  const acked = served.filter((c) => c.ackedThrough > (forgotten.get(c.clientId) ?? 0));
+  try {
+    await forgetResults(ctx.db, acked);
+    for (const c of acked) forgotten.set(c.clientId, c.ackedThrough);
+  } catch (err) {
+    ctx.log.warn({ err }, 'could not delete acknowledged refusals; the next pull will');
   }
 }
 
@@ -57,20 +75,19 @@ class PullGroups {
 
   constructor(private readonly ctx: ServerContext) {}
 
-  pull(auth: RequestAuth, req: ParsedPullRequest): Promise<PullResponse> {
+  pull(claims: AccessClaims, req: ParsedPullRequest): Promise<PullResponse> {
     // A first sync or a continued window reads large pages: served alone, it holds up no one else's small pull.
     if (req.cursor === null || req.position !== undefined) {
-      return new Promise((resolve, reject) => void serveTogether(this.ctx, [{ auth, req, resolve, reject }], this.forgotten));
+      return new Promise((resolve, reject) => void serveTogether(this.ctx, [{ claims, req, resolve, reject }], this.forgotten));
     }
     return new Promise((resolve, reject) => {
-      const tenantId = auth.user.tenantId;
-      const queue = this.waiting.get(tenantId);
+      const queue = this.waiting.get(claims.tenantId);
       if (queue) {
-        queue.push({ auth, req, resolve, reject });
+        queue.push({ claims, req, resolve, reject });
         return;
       }
-      this.waiting.set(tenantId, []);
-      void this.serve(tenantId, [{ auth, req, resolve, reject }]);
+      this.waiting.set(claims.tenantId, []);
+      void this.serve(claims.tenantId, [{ claims, req, resolve, reject }]);
     });
   }
 
@@ -87,10 +104,10 @@ class PullGroups {
 
 const groups = new WeakMap<ServerContext, PullGroups>();
 
-export function pullChanges(ctx: ServerContext, auth: RequestAuth, req: ParsedPullRequest): Promise<PullResponse> {
+export function pullChanges(ctx: ServerContext, claims: AccessClaims, req: ParsedPullRequest): Promise<PullResponse> {
   requireCompatible(req);
-  if (req.clientId !== auth.clientId) throw new AppError(ErrorCode.FORBIDDEN, 'the client id is not the signed-in device’s', [{ path: 'clientId', message: 'not this device' }]);
+  if (req.clientId !== claims.clientId) throw new AppError(ErrorCode.FORBIDDEN, 'the client id is not the signed-in device’s', [{ path: 'clientId', message: 'not this device' }]);
   let served = groups.get(ctx);
   if (!served) groups.set(ctx, (served = new PullGroups(ctx)));
-  return served.pull(auth, req);
+  return served.pull(claims, req);
 }

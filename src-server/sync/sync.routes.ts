@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { PullRequest, PushRequest, THIS_VERSION } from '../../src-shared/sync/sync-protocol';
 import type { PullResponse, PushResponse, VersionInfo } from '../../src-shared/sync/sync-protocol';
 import type { AreaOptions } from '../app/server-areas';
-import { authOf, requireAuth } from '../auth/authenticate';
+import { authOf, claimsOf, requireAuth, requireToken } from '../auth/authenticate';
 import { parseInput } from '../http/parse-input';
 import { pullChanges } from './pull-groups';
 import { pushMutations } from './push.service';
@@ -16,13 +16,16 @@ export const syncRoutes: FastifyPluginAsync<AreaOptions> = async (app, { ctx }) 
 
   await app.register(async (authed) => {
     authed.addHook('onRequest', requireAuth(ctx));
-
     authed.post('/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> =>
       pushMutations(ctx, authOf(request), parseInput(PushRequest, request.body, 'body')),
     );
+  });
 
-    authed.post('/pull', async (request): Promise<PullResponse> =>
-      pullChanges(ctx, authOf(request), parseInput(PullRequest, request.body, 'body')),
+  // A pull reads who its caller is now in its own snapshot, with the other pulls served in it (pull-groups.ts).
+  await app.register(async (tokened) => {
+    tokened.addHook('onRequest', requireToken(ctx));
+    tokened.post('/pull', async (request): Promise<PullResponse> =>
+      pullChanges(ctx, claimsOf(request), parseInput(PullRequest, request.body, 'body')),
     );
   });
 };

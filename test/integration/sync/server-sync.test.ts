@@ -169,6 +169,18 @@ forEachDatabase('sync pull', (env) => {
     expect(new Set(alone.map((p) => p.cursor!.scope)).size).toBeGreaterThan(1);
   });
 
+  it('refuses the pull of an ended session with 401 while serving the pulls that arrive with it', async () => {
+    const t = await syncTenant(env(), 9210, 'pull-ended');
+    const { app } = env();
+    const out = await request(app, 'POST', '/api/v1/auth/sign-out', { token: t.rep1.token, body: {} });
+    expect(out.status).toBe(204);
+    const pull = (u: typeof t.rep1) => request(app, 'POST', '/api/v1/sync/pull', { token: u.token, body: { clientId: u.clientId, protocolVersion: PROTOCOL_VERSION, schemaVersion: 1, cursor: { version: 0, scope: 'x' } } });
+    const [admin, rep1, manager, rep2] = await Promise.all([t.admin, t.rep1, t.manager, t.rep2].map(pull));
+    expect(rep1!.status).toBe(401);
+    expect(rep1!.body.error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/session ended/) });
+    for (const res of [admin, manager, rep2]) expect(res!.status, JSON.stringify(res!.body)).toBe(200);
+  });
+
   it('drops a lead reassigned away from the replica, brings it to its new owner with its activities', async () => {
     const t = await syncTenant(env(), 9202, 'pull-exit');
     const { app } = env();
