@@ -13,8 +13,22 @@ import { AUDITED, MATCH_KEY_FIELDS, auditCreated, auditDiff, changedFields } fro
 import type { AppDb } from '../db/database';
 import { auditLog } from '../db/schema/activities.table';
 import { leadDedupeKeys } from '../db/schema/leads.table';
+import { PreparedStatement } from '../db/prepared-statement';
 import { syncTombstones } from '../db/schema/sync.table';
 import { pgTableOf, withoutVersion } from './pg-tables';
+
+const byKey = new Map<TableName, PreparedStatement<Record<string, unknown>>>();
+
+/** A row of `table` by its key, within the tenant: the read every mutator makes. */
+function rowByKey(table: TableName): PreparedStatement<Record<string, unknown>> {
+  let statement = byKey.get(table);
+  if (!statement) {
+    const info = pgTableOf(table);
+    statement = new PreparedStatement(`mutation_get_${table}`, () => sql`SELECT ${info.selectList} FROM ${info.table} WHERE ${info.pk} = ${sql.placeholder('key')} AND ${info.tenant} = ${sql.placeholder('tenant')}`);
+    byKey.set(table, statement);
+  }
+  return statement;
+}
 
 const notFound = (table: string, key: string) => new AppError(ErrorCode.NOT_FOUND, `${table} ${key} not found`);
 
@@ -61,8 +75,7 @@ export class PgMutationTx implements MutationTx {
     const id = `${table} ${key}`;
     if (!this.known.has(id)) {
       await this.flush();
-      const info = pgTableOf(table);
-      const [row] = await this.tx.select().from(info.table).where(and(eq(info.pk, key), eq(info.tenant, this.tenantId)));
+      const [row] = await rowByKey(table).rows(this.tx, { key, tenant: this.tenantId });
       this.known.set(id, row ? withoutVersion<Record<string, unknown>>(row) : undefined);
     }
     const row = this.known.get(id);

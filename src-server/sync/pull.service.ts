@@ -1,7 +1,8 @@
 // POST /sync/pull: the changes of a version window the user may see, paged table by table, with view exits as deletes.
 // Served in snapshots that several pulls of a tenant may share (pull-groups.ts).
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
-import type { AnyColumn, Query, SQL } from 'drizzle-orm';
+import type { AnyColumn, SQL } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { ErrorBody } from '../../src-shared/api/errors';
 import { CHILDREN, REPLICATED_TABLES } from '../../src-shared/sync/replicated-tables';
@@ -11,6 +12,7 @@ import type { Adopt, MutationResult, ParsedPullRequest, PullPosition, PullRespon
 import type { RequestAuth } from '../auth/authenticate';
 import type { AppDb } from '../db/database';
 import { mutationResults, syncClients, syncHorizons, syncTombstones } from '../db/schema/sync.table';
+import { PreparedStatement } from '../db/prepared-statement';
 import { queryRows } from '../db/query-rows';
 import { tenantVersions } from '../db/schema/auth.table';
 import { pgTableOf, selectRows } from './pg-tables';
@@ -37,16 +39,17 @@ function windowOf(table: ReplicatedTable, tenantId: string, since: number, targe
 }
 
 /**
- * The counting query, with the window as placeholders. Built once (the query builder costs more than the count) and
- * run as a named prepared statement, so each pooled connection plans its 26 branches once rather than on every pull
- * (planning them cost more than counting). Tombstones count only when the pull is incremental.
+ * The counting query, with the window as placeholders: a prepared statement, so each pooled connection plans its 26
+ * branches once rather than on every pull (planning them cost more than counting). Tombstones count only when the
+ * pull is incremental.
  */
-function buildCountQuery(tx: AppDb, withTombstones: boolean): Query {
+function buildCountQuery(withTombstones: boolean): SQL {
+  const qb = new QueryBuilder();
   const tenant = sql.placeholder('tenant');
   const since = sql.placeholder('since');
   const target = sql.placeholder('target');
   const branch = (i: number, table: PgTable, tenantCol: AnyColumn, version: AnyColumn) =>
-    tx.select({ i: sql<number>`${sql.raw(String(i))}`.as('i'), n: sql<number>`count(*)::int`.as('n') }).from(table).where(and(eq(tenantCol, tenant), gt(version, since), lte(version, target)));
+    qb.select({ i: sql<number>`${sql.raw(String(i))}`.as('i'), n: sql<number>`count(*)::int`.as('n') }).from(table).where(and(eq(tenantCol, tenant), gt(version, since), lte(version, target)));
   const branches = REPLICATED_TABLES.map((name, i) => {
     const info = pgTableOf(name);
     return branch(i, info.table, info.tenant, info.version);
@@ -54,21 +57,19 @@ function buildCountQuery(tx: AppDb, withTombstones: boolean): Query {
   if (withTombstones) branches.push(branch(TOMBSTONE_PHASE, syncTombstones, syncTombstones.tenantId, syncTombstones.version));
   const [first, ...rest] = branches;
   // Each count names its table: UNION ALL keeps no order (a parallel plan returns its branches as they finish).
-  return rest.reduce<ReturnType<typeof branch> | ReturnType<ReturnType<typeof branch>['unionAll']>>((q, b) => q.unionAll(b), first!).toSQL();
+  return rest.reduce<ReturnType<typeof branch> | ReturnType<ReturnType<typeof branch>['unionAll']>>((q, b) => q.unionAll(b), first!).getSQL();
 }
 
-const countQueries = new Map<boolean, Query>();
+const COUNT_RESET = new PreparedStatement<{ i: number; n: number }>('sync_count_window_reset', () => buildCountQuery(false));
+const COUNT_INCREMENTAL = new PreparedStatement<{ i: number; n: number }>('sync_count_window_incremental', () => buildCountQuery(true));
 
 /** How many rows each table (and, incrementally, the tombstones) has in the window, in one round trip. */
 async function countWindow(tx: AppDb, tenantId: string, since: number, target: number, reset: boolean): Promise<number[]> {
   const counts = new Array<number>(TOMBSTONE_PHASE + 1).fill(0);
   // Nothing committed since the cursor (a poke for a change already pulled): nothing to count.
   if (target <= since) return counts;
-  let query = countQueries.get(!reset);
-  if (!query) countQueries.set(!reset, (query = buildCountQuery(tx, !reset)));
-  const name = reset ? 'sync_count_window_reset' : 'sync_count_window_incremental';
-  const result = (await tx._.session.prepareQuery(query, undefined, name, false).execute({ tenant: tenantId, since, target })) as { rows: { i: number; n: number }[] };
-  for (const r of result.rows) counts[Number(r.i)] = Number(r.n);
+  const rows = await (reset ? COUNT_RESET : COUNT_INCREMENTAL).rows(tx, { tenant: tenantId, since, target });
+  for (const r of rows) counts[Number(r.i)] = Number(r.n);
   return counts;
 }
 

@@ -10,7 +10,7 @@ import type { ServerContext } from '../app/server-context';
 import type { RequestAuth } from '../auth/authenticate';
 import type { AppDb } from '../db/database';
 import { mutationResults, syncClients } from '../db/schema/sync.table';
-import { queryRows } from '../db/query-rows';
+import { PreparedStatement } from '../db/prepared-statement';
 import { tenantVersions } from '../db/schema/auth.table';
 import { mergeStep } from './merge-step';
 import { PgMutationTx } from './pg-mutation-tx';
@@ -72,15 +72,17 @@ class RefusedAfterWrites extends Error {
   }
 }
 
+const TAKE_VERSION = new PreparedStatement<{ version: number; last: number | null }>('push_take_version', () => sql`
+  WITH v AS (
+    INSERT INTO ${tenantVersions} (tenant_id, version) VALUES (${sql.placeholder('tenant')}, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET version = ${tenantVersions}.version + 1 RETURNING version
+  )
+  SELECT v.version::float8 AS version, (SELECT last_mutation_id::float8 FROM ${syncClients} WHERE client_id = ${sql.placeholder('client')}) AS last FROM v`);
+
 async function takeVersion(tx: AppDb, tenantId: string, clientId: string): Promise<{ version: number; last: number }> {
   // The version is taken first (as nextVersion does): it serializes the tenant's writers, so the client's progress,
   // read in the same round trip, and every read after it are current.
-  const [row] = await queryRows<{ version: string; last: string | null }>(tx, sql`
-    WITH v AS (
-      INSERT INTO ${tenantVersions} (tenant_id, version) VALUES (${tenantId}, 1)
-      ON CONFLICT (tenant_id) DO UPDATE SET version = ${tenantVersions}.version + 1 RETURNING version
-    )
-    SELECT v.version::text AS version, (SELECT last_mutation_id::text FROM ${syncClients} WHERE client_id = ${clientId}) AS last FROM v`);
+  const [row] = await TAKE_VERSION.rows(tx, { tenant: tenantId, client: clientId });
   return { version: Number(row!.version), last: Number(row!.last ?? 0) };
 }
 
