@@ -4,7 +4,8 @@
 // desktops, and the time for 20 desktops to be in sync again after the server comes back from an outage.
 // SYNC_BENCH_SIZE=small runs a tenth of the data; SYNC_BENCH_ONLY=first,push,incremental,fanout,outage runs some parts;
 // SYNC_BENCH_PROFILE=prefix writes a CPU profile of this process per part (prefix-part.cpuprofile), the server's is
-// SYNC_BENCH_SERVER_PROFILE (see sync-bench-server.ts).
+// SYNC_BENCH_SERVER_PROFILE (see sync-bench-server.ts); SYNC_BENCH_TRACE=1 prints every tenth fan-out round's timeline
+// (each desktop's push and pull requests and answers, and when the change was in each store).
 import { fork } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import type { ChildProcess } from 'node:child_process';
@@ -94,15 +95,30 @@ interface DesktopOptions {
   walCheckpointer?: boolean;
 }
 
+/** A fan-out round's timeline (SYNC_BENCH_TRACE): milliseconds since the round's write, and what happened. */
+const timeline = { since: 0, events: [] as string[] };
+const traced = (event: string) => {
+  if (timeline.since > 0) timeline.events.push(`${(performance.now() - timeline.since).toFixed(1)} ${event}`);
+};
+let desktopsOpened = 0;
+
 function openDesktop(dir: string, url: string, now: number, session: SessionResponse, o: DesktopOptions = {}): SyncedClient {
   const clock = () => now;
   const auth = createTokenSession({ baseUrl: url, session, clock });
   const http = createHttpTransport({ baseUrl: url, auth });
-  const transport = o.onPulled ? { ...http, pull: async (req: Parameters<typeof http.pull>[0]) => {
+  const tag = `desktop ${++desktopsOpened}`;
+  const transport = { ...http, push: async (req: Parameters<typeof http.push>[0]) => {
+    traced(`${tag} push sent`);
+    const res = await http.push(req);
+    traced(`${tag} push answered`);
+    return res;
+  }, pull: async (req: Parameters<typeof http.pull>[0]) => {
+    traced(`${tag} pull sent`);
     const page = await http.pull(req);
-    o.onPulled!();
+    traced(`${tag} pull answered`);
+    o.onPulled?.();
     return page;
-  } } : http;
+  } };
   return openSyncedClient({
     dbPath: join(dir, 'crm.db'), identity: { tenantId: session.user.tenantId, userId: session.user.id }, clock, serverUrl: url, auth, transport,
     live: o.live ?? false, start: false, sync: { syncOnWrite: o.syncOnWrite ?? false, walCheckpointer: o.walCheckpointer ?? true }, logError: () => {},
@@ -284,12 +300,17 @@ async function fanOut(writer: SyncedClient, receivers: SyncedClient[], leadId: s
     const offs = receivers.map((r, k) => r.core.on('changed', (c) => {
       if (arrived[k] === 0 && c.tables.includes('leads') && hasTitle(r, leadId, title)) arrived[k] = performance.now();
     }));
+    const trace = process.env.SYNC_BENCH_TRACE === '1' && i % 10 === 5;
     try {
       const t = performance.now();
+      if (trace) timeline.since = t;
       await writer.core.call('leads.update', { id: leadId, patch: { title } });
       await until(`${title} on every desktop`, () => arrived.every((a) => a > 0), 30_000);
       times.push(Math.max(...arrived) - t);
+      if (trace) console.log(`  ${tag} round ${i}, in each store after (ms): ${arrived.map((a) => Math.round(a - t)).sort((a, b) => a - b).join(' ')}\n    ${timeline.events.join('\n    ')}`);
     } finally {
+      timeline.since = 0;
+      timeline.events = [];
       for (const off of offs) off();
     }
     // Let the round's last pulls and the writer's own settle before the next change.
