@@ -10,8 +10,8 @@ import { replicaCodec } from './replica-codecs';
 
 /** What a bulk load put off, kept in sync_state until it is built (a restart finishes it). */
 export interface BulkLoad {
-  /** Secondary indexes dropped for the load, with the statements that create them again. */
-  indexes: { name: string; sql: string }[];
+  /** Secondary indexes dropped for the load and not built yet, with the statements that create them again. */
+  indexes: BulkIndex[];
   /** The leads' match keys were not written during the load. */
   matchKeys: boolean;
   /**
@@ -19,6 +19,13 @@ export interface BulkLoad {
    * version staged them in memory only: they are computed again from the leads at its end.
    */
   staged?: boolean;
+}
+
+export interface BulkIndex {
+  name: string;
+  sql: string;
+  /** Its table (missing in records of older versions: such indexes are built at the end). */
+  table?: string;
 }
 
 /** The leads' match keys: its own secondary index waits with the leads'. */
@@ -33,7 +40,7 @@ const STAGING = 'sync_bulk_keys';
 export function deferIndexes(sqlite: Database.Database, tables: readonly string[]): BulkLoad {
   const keys = tables.includes('leads');
   const all = keys ? [...tables, KEYS_TABLE] : [...tables];
-  const indexes = all.length === 0 ? [] : (sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${all.map(() => '?').join(', ')}) ORDER BY name`).all(...all) as { name: string; sql: string }[]);
+  const indexes = all.length === 0 ? [] : (sqlite.prepare(`SELECT name, sql, tbl_name AS "table" FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${all.map(() => '?').join(', ')}) ORDER BY name`).all(...all) as BulkIndex[]);
   for (const i of indexes) sqlite.exec(`DROP INDEX "${i.name.replace(/"/g, '""')}"`);
   if (keys) createKeyStaging(sqlite);
   return { indexes, matchKeys: keys, staged: keys };
@@ -95,23 +102,48 @@ function keyStatements(): string[] {
   ];
 }
 
+/** What one build does: these indexes, and the staged match keys first if `keys`. */
+export interface BulkPart {
+  indexes: BulkIndex[];
+  keys: boolean;
+}
+
+/**
+ * The deferred work a pull has made ready: the indexes of the tables it has finished (`done`), and the match keys
+ * once the leads are finished and their keys staged; none of what `taken` names (handed to a build already).
+ */
+export function readyPart(bulk: BulkLoad, done: (table: string) => boolean, taken: ReadonlySet<string>): BulkPart {
+  const keys = bulk.matchKeys && bulk.staged === true && done('leads') && !taken.has(KEYS_TABLE);
+  const ready = (i: BulkIndex) => (i.table === KEYS_TABLE ? keys : i.table !== undefined && done(i.table));
+  return { indexes: bulk.indexes.filter((i) => !taken.has(i.name) && ready(i)), keys };
+}
+
+/** What remains of `bulk` after `part` is built; null when nothing does (the load is over). */
+export function afterPart(bulk: BulkLoad, part: BulkPart): BulkLoad | null {
+  const built = new Set(part.indexes.map((i) => i.name));
+  const rest = { ...bulk, indexes: bulk.indexes.filter((i) => !built.has(i.name)), matchKeys: bulk.matchKeys && !part.keys };
+  return rest.indexes.length === 0 && !rest.matchKeys ? null : rest;
+}
+
+/** The names a part takes (for readyPart's `taken`). */
+export const partNames = (part: BulkPart): string[] => [...part.indexes.map((i) => i.name), ...(part.keys ? [KEYS_TABLE] : [])];
+
 const INDEX_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 try {
   db.pragma('busy_timeout = 10000');
-  // Sorting the keys and every index's entries: in memory, with a helper thread.
-  db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -131072');
-  db.pragma('threads = 2');
   db.exec('BEGIN IMMEDIATE');
   for (const sql of workerData.statements) db.exec(sql);
-  db.prepare("DELETE FROM sync_state WHERE key = 'bulk'").run();
+  if (workerData.rest === null) db.prepare("DELETE FROM sync_state WHERE key = 'bulk'").run();
+  else db.prepare("UPDATE sync_state SET value = ? WHERE key = 'bulk'").run(workerData.rest);
   db.exec('COMMIT');
-  // The planner's statistics, bounded per index (as PRAGMA optimize does after a load).
-  db.pragma('analysis_limit = 1000');
-  db.exec('ANALYZE');
+  if (workerData.rest === null) {
+    // The planner's statistics, bounded per index (as PRAGMA optimize does after a load).
+    db.pragma('analysis_limit = 1000');
+    db.exec('ANALYZE');
+  }
   parentPort.postMessage({ ok: true });
 } catch (err) {
   if (db.inTransaction) db.exec('ROLLBACK');
@@ -122,17 +154,18 @@ try {
 `;
 
 /**
- * Writes the staged match keys and creates the deferred indexes from a worker thread on its own connection, in one
- * transaction that also clears the bulk-load record, so the main thread never blocks on a build. Stage every lead's
- * keys first (see stageAllMatchKeys). Run it while the store's writes are held (see WritePath.exclusive): a write of
- * this connection meanwhile would wait on the worker's lock.
+ * Builds `part` of a bulk load from a worker thread on its own connection (the staged match keys, then the indexes),
+ * in one transaction that also stores what remains of the load, `rest` (or clears its record, and then gathers the
+ * planner's statistics), so the main thread never blocks on a build. Stage every lead's keys before their part (see
+ * stageAllMatchKeys). Run it while the store's writes are held (see WritePath.exclusive): a write of this connection
+ * meanwhile would wait on the worker's lock.
  */
-export function createIndexesInWorker(path: string, bulk: BulkLoad): Promise<void> {
+export function buildInWorker(path: string, part: BulkPart, rest: BulkLoad | null): Promise<void> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const indexes = bulk.indexes.map((i) => i.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
-  const statements = bulk.matchKeys ? [...keyStatements(), ...indexes] : indexes;
+  const indexes = part.indexes.map((i) => i.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
+  const statements = part.keys ? [...keyStatements(), ...indexes] : indexes;
   return new Promise<void>((resolve, reject) => {
-    const worker = new Worker(INDEX_WORKER, { eval: true, workerData: { driver, path, statements } });
+    const worker = new Worker(INDEX_WORKER, { eval: true, workerData: { driver, path, statements, rest: rest && JSON.stringify(rest) } });
     let answered = false;
     worker.once('message', (m: { ok: boolean; message?: string }) => {
       answered = true;

@@ -1,7 +1,8 @@
 // Parses a large JSON answer a slice at a time, with turns of the event loop between slices: decoding and parsing a
 // multi-megabyte pull page in one go would hold the loop for tens of milliseconds. Objects are taken member by
 // member and arrays in runs of elements, each run decoded and parsed in one go (an element too large for a run is
-// taken apart in turn), so the result is what JSON.parse of the whole text gives.
+// taken apart in turn), so the result is what JSON.parse of the whole text gives. Arrays the caller names can be
+// kept as their bytes instead, in runs of whole elements (for SQLite to read: see ReplicaWriter.applyRun).
 
 /** An array's elements are parsed in runs of about this many bytes. */
 const RUN_BYTES = 96 * 1024;
@@ -19,12 +20,33 @@ const CLOSE_OBJECT = 0x7d;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** JSON.parse of the UTF-8 text in `bytes`, in slices that each take about `sliceMs` before the loop gets a turn. */
-export async function parseJsonInSlices(bytes: Uint8Array, sliceMs = 4): Promise<unknown> {
-  const parser = new SlicedParser(bytes, sliceMs);
+/** Where a value sits in the document: the keys and indexes leading to it. */
+export type JsonPath = readonly (string | number)[];
+
+/** A run of whole array elements: their UTF-8 JSON text, commas between (no brackets), and how many there are. */
+export interface JsonRun {
+  bytes: Uint8Array;
+  count: number;
+}
+
+/** An array kept as its bytes, in runs of whole elements. */
+export class JsonRuns {
+  constructor(readonly runs: JsonRun[]) {}
+}
+
+export interface SliceOptions {
+  /** Each slice takes about this long before the loop gets a turn. */
+  sliceMs?: number;
+  /** Arrays at the paths this accepts are kept as JsonRuns. */
+  keepText?: (path: JsonPath) => boolean;
+}
+
+/** JSON.parse of the UTF-8 text in `bytes`, in slices with turns of the event loop between them. */
+export async function parseJsonInSlices(bytes: Uint8Array, o: SliceOptions = {}): Promise<unknown> {
+  const parser = new SlicedParser(bytes, o.sliceMs ?? 4, o.keepText ?? (() => false));
   // A byte order mark is no part of the text (as for Response.json()).
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const [value, end] = await parser.value(skipSpace(bytes, bom));
+  const [value, end] = await parser.value(skipSpace(bytes, bom), []);
   if (skipSpace(bytes, end) !== bytes.length) throw new SyntaxError(`unexpected text after the JSON value at ${end}`);
   return value;
 }
@@ -33,28 +55,60 @@ class SlicedParser {
   private since = performance.now();
   private readonly decoder = new TextDecoder();
 
-  constructor(private readonly b: Uint8Array, private readonly sliceMs: number) {}
+  constructor(private readonly b: Uint8Array, private readonly sliceMs: number, private readonly keepText: (path: JsonPath) => boolean) {}
 
-  /** The value that starts at `i`, and the index after it. */
-  async value(i: number): Promise<[unknown, number]> {
+  /** The value that starts at `i` (at `path`), and the index after it. */
+  async value(i: number, path: JsonPath): Promise<[unknown, number]> {
     const c = this.b[i];
-    if (c === OPEN_OBJECT) return this.object(i);
-    if (c === OPEN_ARRAY) return this.array(i);
+    if (c === OPEN_OBJECT) return this.object(i, path);
+    if (c === OPEN_ARRAY) return this.keepText(path) ? this.runs(i) : this.array(i, path);
     const end = skipValue(this.b, i, Infinity);
     return [await this.parse(i, end), end];
   }
 
   private async parse(start: number, end: number, wrap = false): Promise<unknown> {
-    const text = this.decoder.decode(this.b.subarray(start, end));
-    const value: unknown = JSON.parse(wrap ? `[${text}]` : text);
-    if (performance.now() - this.since >= this.sliceMs) {
-      await yieldToLoop();
-      this.since = performance.now();
-    }
+    const value: unknown = JSON.parse(this.text(start, end, wrap));
+    await this.pace();
     return value;
   }
 
-  private async array(start: number): Promise<[unknown[], number]> {
+  private text(start: number, end: number, wrap: boolean): string {
+    const text = this.decoder.decode(this.b.subarray(start, end));
+    return wrap ? `[${text}]` : text;
+  }
+
+  private async pace(): Promise<void> {
+    if (performance.now() - this.since < this.sliceMs) return;
+    await yieldToLoop();
+    this.since = performance.now();
+  }
+
+  /** The array that starts at `start` as runs of its elements' bytes (each element checked only for its extent). */
+  private async runs(start: number): Promise<[JsonRuns, number]> {
+    const b = this.b;
+    const runs: JsonRun[] = [];
+    let i = skipSpace(b, start + 1);
+    if (b[i] === CLOSE_ARRAY) return [new JsonRuns(runs), i + 1];
+    let run = i;
+    let count = 0;
+    for (;;) {
+      const end = skipValue(b, i, Infinity);
+      count++;
+      i = skipSpace(b, end);
+      const last = b[i] === CLOSE_ARRAY;
+      if (!last && b[i] !== COMMA) throw new SyntaxError(`expected , or ] at ${i}`);
+      if (last || end - run >= RUN_BYTES) {
+        runs.push({ bytes: b.subarray(run, end), count });
+        await this.pace();
+        if (last) return [new JsonRuns(runs), i + 1];
+        run = skipSpace(b, i + 1);
+        count = 0;
+      }
+      i = skipSpace(b, i + 1);
+    }
+  }
+
+  private async array(start: number, path: JsonPath): Promise<[unknown[], number]> {
     const b = this.b;
     const out: unknown[] = [];
     let run = -1;
@@ -70,7 +124,7 @@ class SlicedParser {
       const end = skipValue(b, i, WHOLE_BYTES);
       if (end < 0) {
         await flush();
-        const [v, after] = await this.value(i);
+        const [v, after] = await this.value(i, [...path, out.length]);
         out.push(v);
         i = after;
       } else {
@@ -88,7 +142,7 @@ class SlicedParser {
     return [out, i + 1];
   }
 
-  private async object(start: number): Promise<[Record<string, unknown>, number]> {
+  private async object(start: number, path: JsonPath): Promise<[Record<string, unknown>, number]> {
     const b = this.b;
     const out: Record<string, unknown> = {};
     let i = skipSpace(b, start + 1);
@@ -99,7 +153,7 @@ class SlicedParser {
       const key = JSON.parse(this.decoder.decode(b.subarray(i, keyEnd))) as string;
       i = skipSpace(b, keyEnd);
       if (b[i] !== COLON) throw new SyntaxError(`expected : at ${i}`);
-      const [value, after] = await this.value(skipSpace(b, i + 1));
+      const [value, after] = await this.value(skipSpace(b, i + 1), [...path, key]);
       // As JSON.parse does: an own property, even one named __proto__.
       Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
       i = skipSpace(b, after);

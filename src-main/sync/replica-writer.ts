@@ -8,8 +8,9 @@ import type { ParentTable, ReplicatedTable } from '../../src-shared/sync/replica
 import type { Adopt, TableChanges } from '../../src-shared/sync/sync-protocol';
 import { encodeValue } from '../store/entity-codecs';
 import type { ColumnCodec } from '../store/entity-codecs';
-import { prepared } from '../store/statement-cache';
+import { prepared, preparedRaw } from '../store/statement-cache';
 import { stageMatchKeys } from './bulk-load';
+import type { JsonRun } from './json-slicer';
 import { replicaCodec } from './replica-codecs';
 
 const VERSION_COLUMN: ColumnCodec = { key: 'version', sql: 'version', kind: 'plain' };
@@ -20,6 +21,13 @@ const baseKey = (table: string, pk: string) => `${table}\u0000${pk}`;
 function keyFieldsOf(at: NonNullable<RowPlan['keyFields']>, values: unknown[]): Parameters<typeof matchKeys>[0] {
   const v = (i: number) => (i < 0 ? null : values[i]) as string | null;
   return { firstName: v(at.firstName), lastName: v(at.lastName), email: v(at.email), phone: v(at.phone), companyName: v(at.companyName) };
+}
+
+/** The rows of a run, parsed. */
+function rowsOf(table: string, run: JsonRun): unknown[][] {
+  const rows = JSON.parse(`[${new TextDecoder().decode(run.bytes)}]`) as unknown[];
+  if (!rows.every((r) => Array.isArray(r))) throw new Error(`rows of ${table} arrived that are not arrays of values`);
+  return rows as unknown[][];
 }
 
 /** A row's values as bound parameters: the known fields, encoded for their columns. */
@@ -51,6 +59,8 @@ interface RowPlan {
   pkIndex: number;
   /** Leads: where the fields of the match keys sit in a row (-1: not sent). */
   keyFields: Record<(typeof KEY_FIELDS)[number], number> | null;
+  /** The statements that read the rows from their JSON text (see applyRun), prepared when first needed. */
+  fromText: { upsert: Database.Statement; seen: Database.Statement; keys: Database.Statement | null } | null;
 }
 
 const KEY_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'companyName'] as const;
@@ -105,6 +115,48 @@ export class ReplicaWriter {
     ctx.touched.add(table);
   }
 
+  /**
+   * Applies rows of one table given as the server's JSON text (a run of whole rows, see rowRunsOf): SQLite reads the
+   * values from the text itself, so no JavaScript value is made per row but the leads' match-key fields. With a
+   * pending mutation's base or a parent's adoption to mind, the rows are parsed and go the row-by-row way.
+   */
+  applyRun(change: TableChanges, run: JsonRun, ctx: ApplyContext): void {
+    if (!isReplicatedTable(change.table)) return;
+    const table = change.table;
+    if (ctx.adopt || this.baseKeys.size > 0) {
+      this.apply({ table, fields: change.fields, rows: rowsOf(table, run), deletes: [] }, ctx);
+      return;
+    }
+    const plan = this.planOf(table, change.fields);
+    const text = (plan.fromText ??= this.textStatements(table, plan));
+    if (ctx.resetTables?.has(table)) text.seen.run(table, run.bytes);
+    if (text.upsert.run(run.bytes).changes !== run.count) throw new Error(`rows of ${table} arrived that are not arrays of values`);
+    if (text.keys) {
+      for (const [id, firstName, lastName, email, phone, companyName] of text.keys.all(run.bytes) as [string, ...(string | null)[]][]) {
+        const keys = matchKeys({ firstName: firstName ?? null, lastName: lastName ?? null, email: email ?? null, phone: phone ?? null, companyName: companyName ?? null });
+        if (this.deferMatchKeys) stageMatchKeys(this.sqlite, id, keys);
+        else this.writeMatchKeys(id, keys);
+      }
+    }
+    ctx.touched.add(table);
+  }
+
+  /** The plan's statements over a run's bytes: each element one row, its values by position. */
+  private textStatements(table: ReplicatedTable, plan: RowPlan): NonNullable<RowPlan['fromText']> {
+    const rows = `jsonb_each('[' || CAST(? AS TEXT) || ']')`;
+    const codec = replicaCodec(table);
+    // JSON columns keep the value's own text (as JSON.stringify of the parsed value writes it), JSON null as NULL.
+    const values = plan.from.map((i, n) => (plan.kinds[n] === 'json' ? `nullif(value->${i}, 'null')` : `value->>${i}`));
+    const pk = q(codec.pk.sql);
+    const cols = plan.names.map(q);
+    const upsert = prepared(this.sqlite, `INSERT INTO ${q(table)} (${cols.join(', ')}) SELECT ${values.join(', ')} FROM ${rows} WHERE json_type(value) = 'array' ON CONFLICT(${pk}) DO UPDATE SET ${cols.filter((c) => c !== pk).map((c) => `${c} = excluded.${c}`).join(', ')}`);
+    const seen = prepared(this.sqlite, `INSERT OR IGNORE INTO sync_seen (tbl, pk) SELECT ?, value->>${plan.pkIndex} FROM ${rows}`);
+    const at = (i: number) => (i < 0 ? 'NULL' : `value->>${i}`);
+    const f = plan.keyFields;
+    const keys = f ? preparedRaw(this.sqlite, `SELECT ${[plan.pkIndex, f.firstName, f.lastName, f.email, f.phone, f.companyName].map(at).join(', ')} FROM ${rows}`) : null;
+    return { upsert, seen, keys };
+  }
+
   private planOf(table: ReplicatedTable, fields: string[]): RowPlan {
     const id = `${table}\u0000${fields.join('\u0000')}`;
     let plan = this.plans.get(id);
@@ -120,7 +172,7 @@ export class ReplicaWriter {
     const upsert = prepared(this.sqlite, `INSERT INTO ${q(table)} (${colList.join(', ')}) VALUES (${colList.map(() => '?').join(', ')}) ON CONFLICT(${pk}) DO UPDATE SET ${colList.filter((c) => c !== pk).map((c) => `${c} = excluded.${c}`).join(', ')}`);
     const kinds = from.map((i) => cols[i]!.kind);
     const keyFields = table === 'leads' ? Object.fromEntries(KEY_FIELDS.map((k) => [k, fields.indexOf(k)])) as RowPlan['keyFields'] : null;
-    plan = { upsert, from, kinds, asIs: from.length === fields.length && kinds.every((k) => k === 'plain'), names, pkIndex, keyFields };
+    plan = { upsert, from, kinds, asIs: from.length === fields.length && kinds.every((k) => k === 'plain'), names, pkIndex, keyFields, fromText: null };
     this.plans.set(id, plan);
     return plan;
   }
@@ -196,7 +248,8 @@ export class ReplicaWriter {
       prepared(this.sqlite, `UPDATE sync_base SET row = NULL WHERE tbl = ? AND row IS NOT NULL AND pk NOT IN (SELECT pk FROM sync_seen WHERE tbl = ?)`).run(table, table);
       if (gone.changes > 0) touched.add(table);
     }
-    prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id NOT IN (SELECT id FROM leads)').run();
+    // Only a sweep of leads leaves keys behind (a scan of every key otherwise, after a bulk load built them).
+    if (tables.includes('leads')) prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id NOT IN (SELECT id FROM leads)').run();
     prepared(this.sqlite, 'DELETE FROM sync_seen').run();
   }
 

@@ -10,14 +10,16 @@ import { createIdGenerator } from '../core/ids';
 import { prepared } from '../store/statement-cache';
 import { openBulkConnection } from './bulk-connection';
 import type { BulkConnection } from './bulk-connection';
-import { createIndexesInWorker, createKeyStaging, deferIndexes, stageAllMatchKeys } from './bulk-load';
+import { afterPart, buildInWorker, createKeyStaging, deferIndexes, partNames, readyPart, stageAllMatchKeys } from './bulk-load';
 import type { BulkLoad } from './bulk-load';
 import { RECENT_MAX_DELAY_MS, RECENT_MS, reconnectDelay } from './poke-socket';
+import { PagesAhead } from './pages-ahead';
 import { rebase } from './rebase';
 import { ReplicaWriter } from './replica-writer';
 import type { AttachedStore, SyncHooks } from './sync-hooks';
 import type { SyncEvents, SyncPhase, SyncStatus } from './sync-status';
-import { NetworkError, ServerError } from './sync-transport';
+import { NetworkError, rowRunsOf, ServerError } from './sync-transport';
+import type { JsonRun } from './json-slicer';
 import type { SyncTransport } from './sync-transport';
 import { toSyncMutation } from './outbox';
 import type { SyncState } from './sync-state';
@@ -75,6 +77,8 @@ const MAX_REFUSALS_KEPT = 50;
 const ADOPT_SLICE = 2000;
 const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Pages fetched ahead of their apply, at most (a few megabytes of text each). */
+const PAGES_AHEAD = 6;
 
 /** Splits a page's changes into chunks of about `rows` rows, keeping table order (parents first). */
 export function chunkChanges(changes: readonly TableChanges[], rows: number): TableChanges[][] {
@@ -98,6 +102,24 @@ export function chunkChanges(changes: readonly TableChanges[], rows: number): Ta
   }
   if (current.length > 0 || chunks.length === 0) chunks.push(current);
   return chunks;
+}
+
+/** A share of a page's work: parsed rows (see chunkChanges), or one run of a table's rows kept as text. */
+type Slice = TableChanges[] | { change: TableChanges; run: JsonRun };
+
+/** Like chunkChanges, but the rows a pull kept as text (see rowRunsOf) go a run at a time, never parsed. */
+export function textSlices(changes: readonly TableChanges[], rows: number): Slice[] {
+  const slices: Slice[] = [];
+  for (const c of changes) {
+    const runs = rowRunsOf(c);
+    if (!runs) {
+      slices.push(...chunkChanges([c], rows));
+      continue;
+    }
+    if (c.deletes.length > 0) slices.push([{ table: c.table, fields: c.fields, rows: [], deletes: c.deletes }]);
+    for (const run of runs) slices.push({ change: c, run });
+  }
+  return slices;
 }
 
 class ReadOnlyStop extends Error {}
@@ -146,6 +168,11 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   /** The bulk load under way, as its record in sync_state says. */
   let bulk: BulkLoad | undefined = state.get('bulk');
   let bulkConn: BulkConnection | null = null;
+  /** The builds handed to workers during the load (see buildReady), one after another, and the first that failed. */
+  let building: Promise<void> = Promise.resolve();
+  let buildFailed: unknown = null;
+  /** What those builds take (see readyPart). */
+  const taken = new Set<string>();
 
   /** Reads and writes go through the core's write queue: never inside another job's open transaction. */
   const inQueue = <T>(fn: () => T | Promise<T>, touched: string[] = []) => core.writes.writeDerived(touched, fn as () => T, { foreignKeys: false });
@@ -233,9 +260,9 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       const started = await inQueue(() => startReset(page));
       if (started) bulk = started;
     }
-    const slices = chunkChanges(page.changes, chunkRows);
-    const cursor = { next: 0 };
     const through = bulk && page.position.reset && page.hasMore ? openBulk() : null;
+    const slices: Slice[] = through ? textSlices(page.changes, chunkRows) : chunkChanges(page.changes, chunkRows);
+    const cursor = { next: 0 };
     const touchedAll = new Set<string>();
     let refused: MutationResult[] = [];
     for (let first = true; cursor.next < slices.length || first; first = false) {
@@ -269,7 +296,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
    * One transaction's share of a page: slices from `cursor.next` until the time budget is spent; the page's last
    * share stores where the pull is. Returns the tables of a full resync under way.
    */
-  function applySome(page: PullResponse, slices: TableChanges[][], cursor: { next: number }, w: ReplicaWriter, st: SyncState, touched: Set<string>, adopt: Adopt | null): string[] | null {
+  function applySome(page: PullResponse, slices: Slice[], cursor: { next: number }, w: ReplicaWriter, st: SyncState, touched: Set<string>, adopt: Adopt | null): string[] | null {
     const deadline = performance.now() + applyBudgetMs;
     w.loadBaseKeys();
     w.deferMatchKeys = bulk?.matchKeys === true;
@@ -277,8 +304,11 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     if (w.deferMatchKeys && !bulk!.staged) createKeyStaging(w === writer ? core.store.sqlite : bulkConn!.sqlite);
     const reset = st.get('reset')?.tables ?? null;
     const resetTables = reset ? new Set(reset) : null;
+    const ctx = { touched, resetTables, adopt };
     do {
-      for (const change of slices[cursor.next] ?? []) w.apply(change, { touched, resetTables, adopt });
+      const slice = slices[cursor.next] ?? [];
+      if (Array.isArray(slice)) for (const change of slice) w.apply(change, ctx);
+      else w.applyRun(slice.change, slice.run, ctx);
       cursor.next++;
     } while (cursor.next < slices.length && performance.now() < deadline);
     if (cursor.next >= slices.length && page.hasMore) st.set('pull', { position: page.position });
@@ -343,7 +373,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   }
 
   async function pullAll(): Promise<void> {
-    let position: PullPosition | undefined = state.get('pull')?.position;
+    const position: PullPosition | undefined = state.get('pull')?.position;
     let adopt: Adopt | null = null;
     const waiting = state.get('adopt');
     if (waiting && !position) adopt = { leads: waiting.leads.slice(0, ADOPT_SLICE), deals: waiting.deals.slice(0, ADOPT_SLICE), approval_requests: waiting.approval_requests.slice(0, ADOPT_SLICE) };
@@ -352,38 +382,69 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       clientId: o.clientId, protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, cursor: state.get('cursor') ?? null,
       ...(at ? { position: at } : {}), resultsAckedThrough: state.get('resultsAcked') ?? 0, ...(withAdopt ? { adopt: withAdopt } : {}), limit: pageLimit,
     });
-    let next = request(position, adopt);
-    for (;;) {
-      const page = await next;
-      // The next page is fetched while this one is applied: the server's work overlaps the replica's.
-      if (page.hasMore) {
-        next = request(page.position, null);
-        next.catch(() => {});
+    const ahead = new PagesAhead(request(position, adopt), (at) => request(at, null), PAGES_AHEAD);
+    try {
+      for (;;) {
+        const page = await ahead.take();
+        progress = { done: page.position.done, total: page.position.total };
+        changed();
+        // Parsing a page took a while: let timers and input run before applying it.
+        await yieldToLoop();
+        const refused = await applyPage(page, page.hasMore ? null : sentAdopt);
+        if (!page.hasMore) {
+          for (const r of refused) emit('refused', r);
+          progress = null;
+          return;
+        }
+        if (page.position.reset) buildReady(page.position);
       }
-      progress = { done: page.position.done, total: page.position.total };
-      changed();
-      // Parsing a page took a while: let timers and input run before applying it.
-      await yieldToLoop();
-      const refused = await applyPage(page, page.hasMore ? null : sentAdopt);
-      if (!page.hasMore) {
-        for (const r of refused) emit('refused', r);
-        progress = null;
-        return;
-      }
-      position = page.position;
+    } finally {
+      ahead.stop();
     }
   }
 
-  /** After a bulk load's last page: the leads' match keys and the indexes (from a worker, holding the writes). */
-  async function finishBulkLoad(load: BulkLoad): Promise<void> {
+  /**
+   * Hands what a bulk load deferred for the tables a pull has finished, as of `position`, to a worker, behind the
+   * writes queued so far: the pages after it wait for the build, while the next ones are fetched meanwhile.
+   */
+  function buildReady(position: PullPosition): void {
+    if (!bulk) return;
+    const done = (table: string) => {
+      const i = (REPLICATED_TABLES as readonly string[]).indexOf(table);
+      return i >= 0 && (i < position.table || !position.tables.includes(i));
+    };
+    const part = readyPart(bulk, done, taken);
+    if (part.indexes.length === 0 && !part.keys) return;
+    for (const name of partNames(part)) taken.add(name);
+    building = building.then(() => core.writes.exclusive(async () => {
+      if (!bulk) return;
+      const rest = afterPart(bulk, part);
+      await buildInWorker(core.store.path, part, rest);
+      bulk = rest ?? undefined;
+    })).catch((err: unknown) => {
+      buildFailed ??= err;
+    });
+  }
+
+  /** After a bulk load's last page: what its builds left, the leads' match keys and indexes (from a worker, holding the writes). */
+  async function finishBulkLoad(): Promise<void> {
     closeBulk();
-    let record = load;
+    await building;
+    taken.clear();
+    if (buildFailed) {
+      const err = buildFailed;
+      buildFailed = null;
+      throw err;
+    }
+    if (!bulk) return;
+    let record = bulk;
     if (record.matchKeys && !record.staged) {
       const staged = { ...record, staged: true };
       await stageAllMatchKeys(core.store.sqlite, (fn) => inQueue(fn), applyBudgetMs, () => state.set('bulk', staged));
       record = bulk = staged;
     }
-    await core.writes.exclusive(() => createIndexesInWorker(core.store.path, record));
+    const last = record;
+    await core.writes.exclusive(() => buildInWorker(core.store.path, { indexes: last.indexes, keys: last.matchKeys }, null));
     bulk = undefined;
   }
 
@@ -400,7 +461,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     }
     await pushAll();
     await pullAll();
-    if (bulk) await finishBulkLoad(bulk);
+    if (bulk || bulkConn) await finishBulkLoad();
     // Parents that arrived new bring their children in follow-up pulls.
     for (let i = 0; i < 5 && state.get('adopt'); i++) await pullAll();
   }
