@@ -128,56 +128,96 @@ export function afterPart(bulk: BulkLoad, part: BulkPart): BulkLoad | null {
 /** The names a part takes (for readyPart's `taken`). */
 export const partNames = (part: BulkPart): string[] => [...part.indexes.map((i) => i.name), ...(part.keys ? [KEYS_TABLE] : [])];
 
-const INDEX_WORKER = `
+/**
+ * A part in builds of one index each (the keys with their table's index), so that writes can go on between them.
+ */
+export function splitPart(part: BulkPart): BulkPart[] {
+  const withKeys = (i: BulkIndex) => part.keys && i.table === KEYS_TABLE;
+  const keys: BulkPart[] = part.keys ? [{ indexes: part.indexes.filter(withKeys), keys: true }] : [];
+  return [...keys, ...part.indexes.filter((i) => !withKeys(i)).map((i) => ({ indexes: [i], keys: false }))];
+}
+
+const BUILD_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
-try {
-  db.pragma('busy_timeout = 10000');
-  db.exec('BEGIN IMMEDIATE');
-  for (const sql of workerData.statements) db.exec(sql);
-  if (workerData.rest === null) db.prepare("DELETE FROM sync_state WHERE key = 'bulk'").run();
-  else db.prepare("UPDATE sync_state SET value = ? WHERE key = 'bulk'").run(workerData.rest);
-  db.exec('COMMIT');
-  if (workerData.rest === null) {
-    // The planner's statistics, bounded per index (as PRAGMA optimize does after a load).
-    db.pragma('analysis_limit = 1000');
-    db.exec('ANALYZE');
+db.pragma('busy_timeout = 10000');
+parentPort.on('message', ({ statements, rest }) => {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    for (const sql of statements) db.exec(sql);
+    if (rest === null) db.prepare("DELETE FROM sync_state WHERE key = 'bulk'").run();
+    else db.prepare("UPDATE sync_state SET value = ? WHERE key = 'bulk'").run(rest);
+    db.exec('COMMIT');
+    if (rest === null) {
+      // The planner's statistics, bounded per index (as PRAGMA optimize does after a load).
+      db.pragma('analysis_limit = 1000');
+      db.exec('ANALYZE');
+    }
+    parentPort.postMessage({ ok: true });
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    parentPort.postMessage({ ok: false, message: String((err && err.message) || err) });
   }
-  parentPort.postMessage({ ok: true });
-} catch (err) {
-  if (db.inTransaction) db.exec('ROLLBACK');
-  parentPort.postMessage({ ok: false, message: String((err && err.message) || err) });
-} finally {
-  db.close();
-}
+});
 `;
 
 /**
- * Builds `part` of a bulk load from a worker thread on its own connection (the staged match keys, then the indexes),
- * in one transaction that also stores what remains of the load, `rest` (or clears its record, and then gathers the
- * planner's statistics), so the main thread never blocks on a build. Stage every lead's keys before their part (see
- * stageAllMatchKeys). Run it while the store's writes are held (see WritePath.exclusive): a write of this connection
- * meanwhile would wait on the worker's lock.
+ * Builds parts of a bulk load from a worker thread on its own connection, so the main thread never blocks on a
+ * build: each part (the staged match keys, then indexes) in one transaction that also stores what remains of the
+ * load (or clears its record, and then gathers the planner's statistics). Stage every lead's keys before their part
+ * (see stageAllMatchKeys). Run each build while the store's writes are held (see WritePath.exclusive): a write of
+ * this connection meanwhile would wait on the worker's lock.
  */
-export function buildInWorker(path: string, part: BulkPart, rest: BulkLoad | null): Promise<void> {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const indexes = part.indexes.map((i) => i.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
-  const statements = part.keys ? [...keyStatements(), ...indexes] : indexes;
-  return new Promise<void>((resolve, reject) => {
-    const worker = new Worker(INDEX_WORKER, { eval: true, workerData: { driver, path, statements, rest: rest && JSON.stringify(rest) } });
-    let answered = false;
-    worker.once('message', (m: { ok: boolean; message?: string }) => {
-      answered = true;
-      if (m.ok) resolve();
-      else reject(new Error(`building the replica's indexes failed: ${m.message}`));
+export class BulkBuilder {
+  private worker: Worker | null = null;
+  private pending: { resolve: () => void; reject: (err: Error) => void } | null = null;
+
+  constructor(private readonly path: string) {}
+
+  /** Builds `part`, leaving `rest` as the load's record (null: the load is over). One build at a time. */
+  build(part: BulkPart, rest: BulkLoad | null): Promise<void> {
+    if (this.pending) return Promise.reject(new Error('a build is under way'));
+    const indexes = part.indexes.map((i) => i.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
+    const statements = part.keys ? [...keyStatements(), ...indexes] : indexes;
+    const worker = this.start();
+    // Held only while it builds: an idle builder keeps no process alive.
+    worker.ref();
+    return new Promise<void>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      worker.postMessage({ statements, rest: rest && JSON.stringify(rest) });
     });
+  }
+
+  /** Ends the worker (after its build, if one is under way). */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(BUILD_WORKER, { eval: true, workerData: { driver, path: this.path } });
+    worker.unref();
+    const settle = (err: Error | null) => {
+      const p = this.pending;
+      this.pending = null;
+      worker.unref();
+      if (err) p?.reject(err);
+      else p?.resolve();
+    };
+    worker.on('message', (m: { ok: boolean; message?: string }) => settle(m.ok ? null : new Error(`building the replica's indexes failed: ${m.message}`)));
     worker.once('error', (err) => {
-      answered = true;
-      reject(err);
+      this.worker = null;
+      settle(err);
     });
     worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`the index builder stopped (${code}) before it finished`));
+      if (this.worker === worker) this.worker = null;
+      settle(new Error(`the index builder stopped (${code}) before it finished`));
     });
-  });
+    this.worker = worker;
+    return worker;
+  }
 }

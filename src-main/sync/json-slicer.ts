@@ -5,7 +5,7 @@
 // kept as their bytes instead, in runs of whole elements (for SQLite to read: see ReplicaWriter.applyRun).
 
 /** An array's elements are parsed in runs of about this many bytes. */
-const RUN_BYTES = 96 * 1024;
+const RUN_BYTES = 32 * 1024;
 /** An array element larger than this is taken apart rather than parsed whole. */
 const WHOLE_BYTES = 64 * 1024;
 
@@ -37,13 +37,15 @@ export class JsonRuns {
 export interface SliceOptions {
   /** Each slice takes about this long before the loop gets a turn. */
   sliceMs?: number;
-  /** Arrays at the paths this accepts are kept as JsonRuns. */
-  keepText?: (path: JsonPath) => boolean;
+  /** Arrays at the paths `at` accepts are kept as JsonRuns; `within` accepts every path that leads to one. */
+  keep?: { at: (path: JsonPath) => boolean; within: (path: JsonPath) => boolean };
 }
+
+const KEEP_NONE: NonNullable<SliceOptions['keep']> = { at: () => false, within: () => false };
 
 /** JSON.parse of the UTF-8 text in `bytes`, in slices with turns of the event loop between them. */
 export async function parseJsonInSlices(bytes: Uint8Array, o: SliceOptions = {}): Promise<unknown> {
-  const parser = new SlicedParser(bytes, o.sliceMs ?? 4, o.keepText ?? (() => false));
+  const parser = new SlicedParser(bytes, o.sliceMs ?? 4, o.keep ?? KEEP_NONE);
   // A byte order mark is no part of the text (as for Response.json()).
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const [value, end] = await parser.value(skipSpace(bytes, bom), []);
@@ -55,13 +57,13 @@ class SlicedParser {
   private since = performance.now();
   private readonly decoder = new TextDecoder();
 
-  constructor(private readonly b: Uint8Array, private readonly sliceMs: number, private readonly keepText: (path: JsonPath) => boolean) {}
+  constructor(private readonly b: Uint8Array, private readonly sliceMs: number, private readonly keep: NonNullable<SliceOptions['keep']>) {}
 
   /** The value that starts at `i` (at `path`), and the index after it. */
   async value(i: number, path: JsonPath): Promise<[unknown, number]> {
     const c = this.b[i];
     if (c === OPEN_OBJECT) return this.object(i, path);
-    if (c === OPEN_ARRAY) return this.keepText(path) ? this.runs(i) : this.array(i, path);
+    if (c === OPEN_ARRAY) return this.keep.at(path) ? this.runs(i) : this.array(i, path);
     const end = skipValue(this.b, i, Infinity);
     return [await this.parse(i, end), end];
   }
@@ -120,11 +122,12 @@ class SlicedParser {
     };
     let i = skipSpace(b, start + 1);
     if (b[i] === CLOSE_ARRAY) return [out, i + 1];
-    for (;;) {
-      const end = skipValue(b, i, WHOLE_BYTES);
+    for (let index = 0; ; index++) {
+      // Taken apart when too large for a run, or when an array to keep lies inside.
+      const end = this.keep.within([...path, index]) ? -1 : skipValue(b, i, WHOLE_BYTES);
       if (end < 0) {
         await flush();
-        const [v, after] = await this.value(i, [...path, out.length]);
+        const [v, after] = await this.value(i, [...path, index]);
         out.push(v);
         i = after;
       } else {

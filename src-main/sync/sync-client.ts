@@ -10,7 +10,7 @@ import { createIdGenerator } from '../core/ids';
 import { prepared } from '../store/statement-cache';
 import { openBulkConnection } from './bulk-connection';
 import type { BulkConnection } from './bulk-connection';
-import { afterPart, buildInWorker, createKeyStaging, deferIndexes, partNames, readyPart, stageAllMatchKeys } from './bulk-load';
+import { afterPart, BulkBuilder, createKeyStaging, deferIndexes, partNames, readyPart, splitPart, stageAllMatchKeys } from './bulk-load';
 import type { BulkLoad } from './bulk-load';
 import { RECENT_MAX_DELAY_MS, RECENT_MS, reconnectDelay } from './poke-socket';
 import { PagesAhead } from './pages-ahead';
@@ -78,7 +78,7 @@ const ADOPT_SLICE = 2000;
 const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Pages fetched ahead of their apply, at most (a few megabytes of text each). */
-const PAGES_AHEAD = 6;
+const PAGES_AHEAD = 12;
 
 /** Splits a page's changes into chunks of about `rows` rows, keeping table order (parents first). */
 export function chunkChanges(changes: readonly TableChanges[], rows: number): TableChanges[][] {
@@ -173,6 +173,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   let buildFailed: unknown = null;
   /** What those builds take (see readyPart). */
   const taken = new Set<string>();
+  let bulkBuilder: BulkBuilder | null = null;
 
   /** Reads and writes go through the core's write queue: never inside another job's open transaction. */
   const inQueue = <T>(fn: () => T | Promise<T>, touched: string[] = []) => core.writes.writeDerived(touched, fn as () => T, { foreignKeys: false });
@@ -414,17 +415,21 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       return i >= 0 && (i < position.table || !position.tables.includes(i));
     };
     const part = readyPart(bulk, done, taken);
-    if (part.indexes.length === 0 && !part.keys) return;
     for (const name of partNames(part)) taken.add(name);
-    building = building.then(() => core.writes.exclusive(async () => {
-      if (!bulk) return;
-      const rest = afterPart(bulk, part);
-      await buildInWorker(core.store.path, part, rest);
-      bulk = rest ?? undefined;
-    })).catch((err: unknown) => {
-      buildFailed ??= err;
-    });
+    // One index at a time: the pages queued meanwhile are applied between the builds.
+    for (const piece of splitPart(part)) {
+      building = building.then(() => core.writes.exclusive(async () => {
+        if (!bulk || buildFailed) return;
+        const rest = afterPart(bulk, piece);
+        await builder().build(piece, rest);
+        bulk = rest ?? undefined;
+      })).catch((err: unknown) => {
+        buildFailed ??= err;
+      });
+    }
   }
+
+  const builder = () => (bulkBuilder ??= new BulkBuilder(core.store.path));
 
   /** After a bulk load's last page: what its builds left, the leads' match keys and indexes (from a worker, holding the writes). */
   async function finishBulkLoad(): Promise<void> {
@@ -436,7 +441,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       buildFailed = null;
       throw err;
     }
-    if (!bulk) return;
+    if (!bulk) return closeBuilder();
     let record = bulk;
     if (record.matchKeys && !record.staged) {
       const staged = { ...record, staged: true };
@@ -444,8 +449,14 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       record = bulk = staged;
     }
     const last = record;
-    await core.writes.exclusive(() => buildInWorker(core.store.path, { indexes: last.indexes, keys: last.matchKeys }, null));
+    await core.writes.exclusive(() => builder().build({ indexes: last.indexes, keys: last.matchKeys }, null));
     bulk = undefined;
+    await closeBuilder();
+  }
+
+  async function closeBuilder(): Promise<void> {
+    await bulkBuilder?.close();
+    bulkBuilder = null;
   }
 
   function closeBulk(): void {
@@ -585,6 +596,9 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       hooks.onAppended = null;
       await running?.catch(() => {});
       closeBulk();
+      // A build under way finishes (its worker holds the store's write lock until it commits).
+      await building;
+      await closeBuilder();
       await checkpointer?.stop();
     },
   };

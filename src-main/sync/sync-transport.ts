@@ -43,8 +43,11 @@ export interface SyncTransport {
 
 const breaksProtocol = (path: string, message: string) => new ServerError(502, { code: ErrorCode.INTERNAL, message: `the server's answer to ${path} breaks the sync protocol: ${message.slice(0, 300)}` });
 
-/** A pull page's rows: changes[n].rows. */
-const isRowsPath = (path: JsonPath) => path.length === 3 && path[0] === 'changes' && path[2] === 'rows';
+/** A pull page's rows, changes[n].rows, are kept as their bytes. */
+const ROWS: SliceOptions['keep'] = {
+  at: (path: JsonPath) => path.length === 3 && path[0] === 'changes' && path[2] === 'rows',
+  within: (path: JsonPath) => path.length === 2 && path[0] === 'changes',
+};
 
 const ROW_RUNS = Symbol('row runs');
 
@@ -103,13 +106,13 @@ export function createHttpTransport(o: HttpTransportOptions): SyncTransport {
     }
   }
 
-  async function call<S extends z.ZodType>(path: string, body: unknown, schema: S, authenticated: boolean, keepText?: SliceOptions['keepText']): Promise<z.output<S>> {
+  async function call<S extends z.ZodType>(path: string, body: unknown, schema: S, authenticated: boolean, keep?: SliceOptions['keep']): Promise<z.output<S>> {
     let res = await send(path, body, authenticated ? await o.auth.accessToken() : null);
     if (res.status === 401 && authenticated) res = await send(path, body, await o.auth.refresh());
     let json: unknown;
     try {
       // A pull page runs to megabytes: parsed in slices, never in one long block.
-      json = await parseJsonInSlices(await res.bytes(), keepText ? { keepText } : {});
+      json = await parseJsonInSlices(await res.bytes(), keep ? { keep } : {});
     } catch (err) {
       if (res.status >= 500 || res.ok) throw new NetworkError(`unreadable answer from the server (${res.status})`, err);
       json = null;
@@ -136,7 +139,7 @@ export function createHttpTransport(o: HttpTransportOptions): SyncTransport {
         change.rows = [];
       });
     };
-    const page = await call(SYNC_PATHS.pull, request, z.preprocess((json) => (aside(json), json), PullResponse), true, isRowsPath);
+    const page = await call(SYNC_PATHS.pull, request, z.preprocess((json) => (aside(json), json), PullResponse), true, ROWS);
     for (const [i, runs] of texts) keepRuns(page.changes[i]!, runs.runs);
     return page;
   }
