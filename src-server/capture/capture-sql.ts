@@ -133,8 +133,8 @@ export const WRITE = {
     ON CONFLICT (form_id, idempotency_key) DO NOTHING RETURNING id
   ),
   v AS (
-    INSERT INTO ${tableName(tenantVersions)} (tenant_id, version) SELECT $1::text, 1 WHERE EXISTS (SELECT 1 FROM claim)
-    ON CONFLICT (tenant_id) DO UPDATE SET version = ${tableName(tenantVersions)}.version + 1 RETURNING version
+    INSERT INTO ${tableName(tenantVersions)} (tenant_id, version, durable) SELECT $1::text, 1, 1 WHERE EXISTS (SELECT 1 FROM claim)
+    ON CONFLICT (tenant_id) DO UPDATE SET version = ${tableName(tenantVersions)}.version + 1, durable = ${tableName(tenantVersions)}.version + 1 RETURNING version
   ),
   ${insertVersioned('w_leads', rowsOf.leads, claimed('_sub'))},
   ${insertVersioned('w_activities', rowsOf.activities, claimed('_sub'))},

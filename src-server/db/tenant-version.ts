@@ -12,8 +12,9 @@ import { tenantVersions } from './schema/auth.table';
 export async function nextVersion(tx: AppDb, tenantId: string): Promise<number> {
   const [row] = await tx
     .insert(tenantVersions)
-    .values({ tenantId, version: 1 })
-    .onConflictDoUpdate({ target: tenantVersions.tenantId, set: { version: sql`${tenantVersions.version} + 1` } })
+    .values({ tenantId, version: 1, durable: 1 })
+    // Committed synchronously, as every transaction but a push's batch is: the version is durable at commit.
+    .onConflictDoUpdate({ target: tenantVersions.tenantId, set: { version: sql`${tenantVersions.version} + 1`, durable: sql`${tenantVersions.version} + 1` } })
     .returning({ version: tenantVersions.version });
   if (!row) throw new Error(`no change version for tenant ${tenantId}`);
   return row.version;

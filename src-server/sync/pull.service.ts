@@ -25,11 +25,11 @@ const TOMBSTONE_PHASE = REPLICATED_TABLES.length;
 /** Rows in a pull's window above which its pages walk each table's key index rather than its version index. */
 const LARGE_WINDOW = 25_000;
 
-/** The change log's horizon and the tenant's latest version, in one round trip. */
+/** The change log's horizon and the tenant's latest durable version (what a pull may serve), in one round trip. */
 async function horizonAndVersion(tx: AppDb, tenantId: string): Promise<{ horizon: number; target: number }> {
   const [row] = await queryRows<{ horizon: number | null; target: number | null }>(tx, sql`SELECT
     (SELECT ${syncHorizons.version}::float8 FROM ${syncHorizons} WHERE ${syncHorizons.tenantId} = ${tenantId}) AS horizon,
-    (SELECT ${tenantVersions.version}::float8 FROM ${tenantVersions} WHERE ${tenantVersions.tenantId} = ${tenantId}) AS target`);
+    (SELECT ${tenantVersions.durable}::float8 FROM ${tenantVersions} WHERE ${tenantVersions.tenantId} = ${tenantId}) AS target`);
   return { horizon: Number(row?.horizon ?? 0), target: Number(row?.target ?? 0) };
 }
 

@@ -72,18 +72,30 @@ class RefusedAfterWrites extends Error {
   }
 }
 
-const TAKE_VERSION = new PreparedStatement<{ version: number; last: number | null }>('push_take_version', () => sql`
+/**
+ * Takes the tenant's next change version and reads the client's progress, in one round trip. `durable`: the
+ * transaction commits synchronously and moves the durable version with it; otherwise it commits without waiting for
+ * the disk (set_config is local to the transaction) and leaves the durable version, so the change stays out of pulls
+ * and pokes until a later synchronous commit, which flushes it too (the log is written in order), moves it.
+ */
+const takeVersionStatement = (durable: boolean) => new PreparedStatement<{ version: number; last: number | null }>(durable ? 'push_take_version' : 'push_take_version_async', () => sql`
   WITH v AS (
-    INSERT INTO ${tenantVersions} (tenant_id, version) VALUES (${sql.placeholder('tenant')}, 1)
-    ON CONFLICT (tenant_id) DO UPDATE SET version = ${tenantVersions}.version + 1 RETURNING version
+    INSERT INTO ${tenantVersions} (tenant_id, version, durable) VALUES (${sql.placeholder('tenant')}, 1, ${durable ? 1 : 0})
+    ON CONFLICT (tenant_id) DO UPDATE SET version = ${tenantVersions}.version + 1${durable ? sql`, durable = ${tenantVersions}.version + 1` : sql``} RETURNING version
   )
-  SELECT v.version::float8 AS version, (SELECT last_mutation_id::float8 FROM ${syncClients} WHERE client_id = ${sql.placeholder('client')}) AS last FROM v`);
+  SELECT v.version::float8 AS version, (SELECT last_mutation_id::float8 FROM ${syncClients} WHERE client_id = ${sql.placeholder('client')}) AS last${durable ? sql`` : sql`, set_config('synchronous_commit', 'off', true) AS async`} FROM v`);
+const TAKE_VERSION = { durable: takeVersionStatement(true), async: takeVersionStatement(false) };
 
-async function takeVersion(tx: AppDb, tenantId: string, clientId: string): Promise<{ version: number; last: number }> {
+async function takeVersion(tx: AppDb, tenantId: string, clientId: string, durable: boolean): Promise<{ version: number; last: number }> {
   // The version is taken first (as nextVersion does): it serializes the tenant's writers, so the client's progress,
   // read in the same round trip, and every read after it are current.
-  const [row] = await TAKE_VERSION.rows(tx, { tenant: tenantId, client: clientId });
+  const [row] = await TAKE_VERSION[durable ? 'durable' : 'async'].rows(tx, { tenant: tenantId, client: clientId });
   return { version: Number(row!.version), last: Number(row!.last ?? 0) };
+}
+
+/** Moves the tenant's durable version to its latest, with a synchronous commit that flushes every change before it. */
+async function markDurable(db: AppDb, tenantId: string): Promise<void> {
+  await db.update(tenantVersions).set({ durable: sql`${tenantVersions.version}` }).where(eq(tenantVersions.tenantId, tenantId));
 }
 
 async function writeConflicts(mtx: PgMutationTx, env: MutatorEnv, conflicts: readonly Conflict[]): Promise<void> {
@@ -105,7 +117,7 @@ async function writeConflicts(mtx: PgMutationTx, env: MutatorEnv, conflicts: rea
  * transaction; one that had written already is rolled back and recorded in a second transaction (no savepoint
  * round trips for every mutation).
  */
-async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation): Promise<Applied> {
+async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation, durable: boolean): Promise<Applied> {
   const env: MutatorEnv = { actor: auth.viewer, now: ctx.clock.now(), newId: () => ctx.newId() };
   const finish = async (tx: AppDb, mtx: PgMutationTx, version: number, refusal: unknown, conflicts: readonly Conflict[]): Promise<Applied> => {
     await writeConflicts(mtx, env, conflicts);
@@ -122,7 +134,7 @@ async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation):
   };
   try {
     return await ctx.db.transaction(async (tx): Promise<Applied> => {
-      const { version, last } = await takeVersion(tx, auth.user.tenantId, m.clientId);
+      const { version, last } = await takeVersion(tx, auth.user.tenantId, m.clientId, durable);
       if (m.mutationId <= last) return { kind: 'skipped' };
       if (m.mutationId !== last + 1) return { kind: 'gap', expected: last + 1 };
       const mtx = new PgMutationTx(tx, env, version);
@@ -144,7 +156,7 @@ async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation):
   } catch (err) {
     if (!(err instanceof RefusedAfterWrites)) throw err;
     return ctx.db.transaction(async (tx): Promise<Applied> => {
-      const { version, last } = await takeVersion(tx, auth.user.tenantId, m.clientId);
+      const { version, last } = await takeVersion(tx, auth.user.tenantId, m.clientId, durable);
       if (m.mutationId <= last) return { kind: 'skipped' };
       if (m.mutationId !== last + 1) return { kind: 'gap', expected: last + 1 };
       const refusal = err.refusal;
@@ -153,7 +165,11 @@ async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation):
   }
 }
 
-/** Applies the mutations in order until the batch ends or a gap. */
+/**
+ * Applies the mutations in order until the batch ends or a gap. All but the last commit without waiting for the disk;
+ * the batch is answered only after a synchronous commit has flushed them all (the last mutation's, or a marker's when
+ * the batch stopped early), so nothing acknowledged can be lost, and nothing is pulled before it is durable.
+ */
 export async function pushMutations(ctx: ServerContext, auth: RequestAuth, request: PushRequest): Promise<PushResponse> {
   requireCompatible(request);
   if (request.clientId !== auth.clientId) throw new AppError(ErrorCode.FORBIDDEN, 'the client id is not the signed-in device’s', [{ path: 'clientId', message: 'not this device' }]);
@@ -162,27 +178,37 @@ export async function pushMutations(ctx: ServerContext, auth: RequestAuth, reque
   let last = await ensureClient(ctx, auth);
   const outcomes: MutationOutcome[] = [];
   let gap: PushResponse['gap'];
-  for (const m of request.mutations) {
-    // Already applied (a retried or duplicated delivery): answered without a transaction.
-    if (m.mutationId <= last) {
-      outcomes.push({ mutationId: m.mutationId, status: 'skipped' });
-      continue;
+  let unflushed = false;
+  try {
+    for (const [i, m] of request.mutations.entries()) {
+      // Already applied (a retried or duplicated delivery): answered without a transaction.
+      if (m.mutationId <= last) {
+        outcomes.push({ mutationId: m.mutationId, status: 'skipped' });
+        continue;
+      }
+      const durable = i === request.mutations.length - 1;
+      unflushed = true;
+      const applied = await applyOne(ctx, auth, m, durable);
+      unflushed = !durable;
+      // Gaps and skips are judged on the progress read in the mutation's transaction: another delivery may have moved it.
+      if (applied.kind === 'gap') {
+        gap = { expected: applied.expected, got: m.mutationId };
+        last = applied.expected - 1;
+        break;
+      }
+      if (applied.kind === 'skipped') {
+        outcomes.push({ mutationId: m.mutationId, status: 'skipped' });
+        last = Math.max(last, m.mutationId);
+        continue;
+      }
+      last = m.mutationId;
+      outcomes.push({ mutationId: m.mutationId, status: applied.kind, ...(applied.error ? { error: applied.error } : {}) });
     }
-    const applied = await applyOne(ctx, auth, m);
-    // Gaps and skips are judged on the progress read in the mutation's transaction: another delivery may have moved it.
-    if (applied.kind === 'gap') {
-      gap = { expected: applied.expected, got: m.mutationId };
-      last = applied.expected - 1;
-      break;
-    }
-    if (applied.kind === 'skipped') {
-      outcomes.push({ mutationId: m.mutationId, status: 'skipped' });
-      last = Math.max(last, m.mutationId);
-      continue;
-    }
-    last = m.mutationId;
-    outcomes.push({ mutationId: m.mutationId, status: applied.kind, ...(applied.error ? { error: applied.error } : {}) });
+  } finally {
+    // Stopped before the last mutation (a gap, or an error): the changes committed so far are flushed before any
+    // answer, even an error's (a retry would find them applied and skip them).
+    if (unflushed) await markDurable(ctx.db, auth.user.tenantId);
   }
-  // Every commit poked the tenant's desktops already (the trigger on tenant_versions).
+  // Every synchronous commit poked the tenant's desktops already (the trigger on tenant_versions).
   return { lastMutationId: last, outcomes, ...(gap ? { gap } : {}) };
 }

@@ -49,7 +49,13 @@ export const refreshTokens = pgTable('refresh_tokens', {
 /** The per-tenant change version: every write to a replicated table takes the next one (see tenant-version.ts). */
 export const tenantVersions = pgTable('tenant_versions', {
   tenantId: ref('tenant_id').primaryKey(),
+  /** The last change version taken. */
   version: bigint('version', { mode: 'number' }).notNull(),
+  /**
+   * The last version known durable: every change up to it has been flushed to disk. Pulls read up to it, and it
+   * moves (and pokes) only with a synchronous commit (see src-server/db/tenant-version.ts).
+   */
+  durable: bigint('durable', { mode: 'number' }).notNull().default(0),
 });
 
 /** Secrets the server generates once and shares between its processes (e.g. the JWT signing key). */

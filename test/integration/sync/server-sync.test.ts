@@ -64,6 +64,38 @@ forEachDatabase('sync push', (env) => {
     expect(res.lastMutationId).toBe(1);
     expect(res.gap).toEqual({ expected: 2, got: 3 });
     expect(res.outcomes).toEqual([{ mutationId: 1, status: 'applied' }]);
+    // The batch stopped before its last mutation: what it applied was made durable before the answer, and pulls serve it.
+    const replica = new MapReplica();
+    await replica.sync(env().app, t.rep1);
+    expect(replica.row('leads', 'lead-gap-1')).toMatchObject({ lastName: 'One' });
+  });
+
+  it('serves in pulls only changes known durable: a batch’s changes once its last, synchronous commit has flushed them', async () => {
+    const t = await syncTenant(env(), 9108, 'push-durable');
+    const { app } = env();
+    const db = env().ctx.db;
+    const versions = async () => ((await db.execute(sql`SELECT version::int AS version, durable::int AS durable FROM tenant_versions WHERE tenant_id = ${t.seeded.tenantId}`)) as unknown as { rows: { version: number; durable: number }[] }).rows[0]!;
+    const replica = new MapReplica();
+    await replica.sync(app, t.rep1);
+    const res = await push(app, t.rep1, [1, 2, 3].map((i) => mutation(t.rep1, i, 'leads.create', newLead(`lead-durable-${i}`, `Durable${i}`))));
+    expect(res.outcomes.map((o) => o.status)).toEqual(['applied', 'applied', 'applied']);
+    const after = await versions();
+    expect(after.durable).toBe(after.version);
+    // A change committed without waiting for the disk (as a batch's first mutations are) is not served yet.
+    const lead = t.seeded.dataset.leads.find((l) => l.ownerId === t.rep1.userId && !l.archived)!;
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true)`);
+      await tx.execute(sql`UPDATE tenant_versions SET version = version + 1 WHERE tenant_id = ${t.seeded.tenantId}`);
+      await tx.execute(sql`UPDATE leads SET title = 'Mid-batch', version = (SELECT version FROM tenant_versions WHERE tenant_id = ${t.seeded.tenantId}) WHERE id = ${lead.id}`);
+    });
+    await replica.sync(app, t.rep1);
+    expect(replica.row('leads', 'lead-durable-3')).toMatchObject({ lastName: 'Durable3' });
+    expect(replica.row('leads', lead.id)!['title']).not.toBe('Mid-batch');
+    expect(replica.cursor!.version).toBe(after.durable);
+    // The next synchronous commit (here a capture, job or push would do it) makes it durable: it is served.
+    await push(app, t.rep2, [mutation(t.rep2, 1, 'leads.create', newLead('lead-durable-4', 'Durable4'))]);
+    await replica.sync(app, t.rep1);
+    expect(replica.row('leads', lead.id)).toMatchObject({ title: 'Mid-batch' });
   });
 
   it('records a business refusal: the id advances, the result and a notification sync back, nothing else is written', async () => {
