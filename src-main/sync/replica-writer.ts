@@ -68,6 +68,7 @@ const KEY_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'companyName'] as
 export class ReplicaWriter {
   private baseKeys = new Set<string>();
   private readonly plans = new Map<string, RowPlan>();
+  private lastPlan: { table: string; fields: string[]; plan: RowPlan } | null = null;
   /** A bulk load is under way: leads' match keys are staged, not written (built at its end, see bulk-load.ts). */
   deferMatchKeys = false;
 
@@ -158,9 +159,16 @@ export class ReplicaWriter {
   }
 
   private planOf(table: ReplicatedTable, fields: string[]): RowPlan {
+    // A page's table comes in many slices and runs, all with the same fields.
+    if (this.lastPlan?.table === table && this.lastPlan.fields === fields) return this.lastPlan.plan;
     const id = `${table}\u0000${fields.join('\u0000')}`;
     let plan = this.plans.get(id);
-    if (plan) return plan;
+    if (!plan) plan = this.newPlan(table, fields, id);
+    this.lastPlan = { table, fields, plan };
+    return plan;
+  }
+
+  private newPlan(table: ReplicatedTable, fields: string[], id: string): RowPlan {
     const codec = replicaCodec(table);
     const cols = fields.map((f) => (f === 'version' ? VERSION_COLUMN : codec.byKey.get(f) ?? null));
     const from = cols.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
@@ -172,7 +180,7 @@ export class ReplicaWriter {
     const upsert = prepared(this.sqlite, `INSERT INTO ${q(table)} (${colList.join(', ')}) VALUES (${colList.map(() => '?').join(', ')}) ON CONFLICT(${pk}) DO UPDATE SET ${colList.filter((c) => c !== pk).map((c) => `${c} = excluded.${c}`).join(', ')}`);
     const kinds = from.map((i) => cols[i]!.kind);
     const keyFields = table === 'leads' ? Object.fromEntries(KEY_FIELDS.map((k) => [k, fields.indexOf(k)])) as RowPlan['keyFields'] : null;
-    plan = { upsert, from, kinds, asIs: from.length === fields.length && kinds.every((k) => k === 'plain'), names, pkIndex, keyFields, fromText: null };
+    const plan = { upsert, from, kinds, asIs: from.length === fields.length && kinds.every((k) => k === 'plain'), names, pkIndex, keyFields, fromText: null };
     this.plans.set(id, plan);
     return plan;
   }

@@ -78,7 +78,7 @@ const ADOPT_SLICE = 2000;
 const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Pages fetched ahead of their apply, at most (a few megabytes of text each). */
-const PAGES_AHEAD = 12;
+const PAGES_AHEAD = 8;
 
 /** Splits a page's changes into chunks of about `rows` rows, keeping table order (parents first). */
 export function chunkChanges(changes: readonly TableChanges[], rows: number): TableChanges[][] {
@@ -132,8 +132,9 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   const pageLimit = o.pageLimit ?? 5000;
   const pushBatch = o.pushBatch ?? 200;
   const chunkRows = o.chunkRows ?? 25;
-  // The commit after the budget costs about as much again (WAL writes): both together stay well under 50 ms.
-  const applyBudgetMs = o.applyBudgetMs ?? 12;
+  // With the commit after it (WAL writes), and a slice of a page being parsed, a turn of the loop stays well under
+  // 50 ms even with the machine's cores busy (the server, the index builds): slices of the load get less CPU then.
+  const applyBudgetMs = o.applyBudgetMs ?? 8;
   // Below this, dropping and building the indexes costs more than keeping them current.
   const bulkLoadRows = o.bulkLoadRows ?? 20_000;
   const random = o.random ?? Math.random;
