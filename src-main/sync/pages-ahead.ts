@@ -5,6 +5,7 @@ import type { PullPosition, PullResponse } from '../../src-shared/sync/sync-prot
 
 export class PagesAhead {
   private readonly pages: Promise<PullResponse>[] = [];
+  private readonly arrived = new WeakSet<Promise<PullResponse>>();
   /** The last page fetched, when it was not followed up because enough pages were waiting. */
   private paused: PullResponse | null = null;
   private stopped = false;
@@ -26,6 +27,11 @@ export class PagesAhead {
     return page;
   }
 
+  /** How many pages have arrived and wait to be taken. */
+  waiting(): number {
+    return this.pages.filter((p) => this.arrived.has(p)).length;
+  }
+
   /** Fetches nothing more (a fetch under way is let go). */
   stop(): void {
     this.stopped = true;
@@ -36,6 +42,7 @@ export class PagesAhead {
     page.catch(() => {});
     this.pages.push(page);
     page.then((p) => {
+      this.arrived.add(page);
       if (this.stopped || !p.hasMore) return;
       if (this.pages.length >= this.depth) this.paused = p;
       else this.follow(p);

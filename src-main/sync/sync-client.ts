@@ -11,7 +11,7 @@ import { prepared } from '../store/statement-cache';
 import { openBulkConnection } from './bulk-connection';
 import type { BulkConnection } from './bulk-connection';
 import { afterPart, BulkBuilder, createKeyStaging, deferIndexes, partNames, readyPart, splitPart, stageAllMatchKeys } from './bulk-load';
-import type { BulkLoad } from './bulk-load';
+import type { BulkLoad, BulkPart } from './bulk-load';
 import { RECENT_MAX_DELAY_MS, RECENT_MS, reconnectDelay } from './poke-socket';
 import { PagesAhead } from './pages-ahead';
 import { rebase } from './rebase';
@@ -78,7 +78,7 @@ const ADOPT_SLICE = 2000;
 const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Pages fetched ahead of their apply, at most (a few megabytes of text each). */
-const PAGES_AHEAD = 8;
+const PAGES_AHEAD = 16;
 
 /** Splits a page's changes into chunks of about `rows` rows, keeping table order (parents first). */
 export function chunkChanges(changes: readonly TableChanges[], rows: number): TableChanges[][] {
@@ -169,11 +169,14 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   /** The bulk load under way, as its record in sync_state says. */
   let bulk: BulkLoad | undefined = state.get('bulk');
   let bulkConn: BulkConnection | null = null;
-  /** The builds handed to workers during the load (see buildReady), one after another, and the first that failed. */
-  let building: Promise<void> = Promise.resolve();
+  /** A bulk load's indexes queued to be built during the load (see buildWhenIdle), the build under way, the first that failed. */
+  const toBuild: BulkPart[] = [];
+  let building: Promise<void> | null = null;
   let buildFailed: unknown = null;
-  /** What those builds take (see readyPart). */
+  /** What the queued and finished builds take (see readyPart). */
   const taken = new Set<string>();
+  /** The pages of the pull under way. */
+  let pulling: PagesAhead | null = null;
   let bulkBuilder: BulkBuilder | null = null;
 
   /** Reads and writes go through the core's write queue: never inside another job's open transaction. */
@@ -385,8 +388,11 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       ...(at ? { position: at } : {}), resultsAckedThrough: state.get('resultsAcked') ?? 0, ...(withAdopt ? { adopt: withAdopt } : {}), limit: pageLimit,
     });
     const ahead = new PagesAhead(request(position, adopt), (at) => request(at, null), PAGES_AHEAD);
+    pulling = ahead;
     try {
       for (;;) {
+        // Nothing to apply yet: the store is idle while the server works, the time for a build.
+        buildWhenIdle();
         const page = await ahead.take();
         progress = { done: page.position.done, total: page.position.total };
         changed();
@@ -401,14 +407,12 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
         if (page.position.reset) buildReady(page.position);
       }
     } finally {
+      pulling = null;
       ahead.stop();
     }
   }
 
-  /**
-   * Hands what a bulk load deferred for the tables a pull has finished, as of `position`, to a worker, behind the
-   * writes queued so far: the pages after it wait for the build, while the next ones are fetched meanwhile.
-   */
+  /** Queues what a bulk load deferred for the tables a pull has finished as of `position` (see buildWhenIdle). */
   function buildReady(position: PullPosition): void {
     if (!bulk) return;
     const done = (table: string) => {
@@ -417,17 +421,29 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     };
     const part = readyPart(bulk, done, taken);
     for (const name of partNames(part)) taken.add(name);
-    // One index at a time: the pages queued meanwhile are applied between the builds.
-    for (const piece of splitPart(part)) {
-      building = building.then(() => core.writes.exclusive(async () => {
-        if (!bulk || buildFailed) return;
-        const rest = afterPart(bulk, piece);
-        await builder().build(piece, rest);
-        bulk = rest ?? undefined;
-      })).catch((err: unknown) => {
-        buildFailed ??= err;
-      });
-    }
+    toBuild.push(...splitPart(part));
+  }
+
+  /**
+   * Builds the next queued index (from a worker, holding the writes) when no fetched page waits to be applied: the
+   * builds take the time the store would idle while the server produces pages, and the pages fetched meanwhile wait
+   * for one index, not for all of them. Each build looks for the next when it ends.
+   */
+  function buildWhenIdle(): void {
+    if (closed || building || buildFailed || !bulk || (pulling && pulling.waiting() > 0)) return;
+    const piece = toBuild.shift();
+    if (!piece) return;
+    building = core.writes.exclusive(async () => {
+      if (!bulk) return;
+      const rest = afterPart(bulk, piece);
+      await builder().build(piece, rest);
+      bulk = rest ?? undefined;
+    }).catch((err: unknown) => {
+      buildFailed ??= err;
+    }).finally(() => {
+      building = null;
+      buildWhenIdle();
+    });
   }
 
   const builder = () => (bulkBuilder ??= new BulkBuilder(core.store.path));
@@ -435,6 +451,8 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   /** After a bulk load's last page: what its builds left, the leads' match keys and indexes (from a worker, holding the writes). */
   async function finishBulkLoad(): Promise<void> {
     closeBulk();
+    // What is still queued goes into the last build.
+    toBuild.length = 0;
     await building;
     taken.clear();
     if (buildFailed) {
