@@ -51,6 +51,9 @@ export function sendWithNodeHttp(): Send {
   });
 }
 
+/** The most of a body read in one turn of the event loop. */
+const TURN_BYTES = 512 * 1024;
+
 /**
  * The body, copied chunk by chunk into one buffer of its announced length as it arrives: copying a page of megabytes
  * at its end would hold the loop for milliseconds on end.
@@ -61,10 +64,17 @@ function readAll(res: IncomingMessage): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let at = 0;
+    let thisTurn = 0;
     res.on('data', (c: Buffer) => {
       if (whole && at + c.length <= whole.length) whole.set(c, at);
       else chunks.push(c);
       at += c.length;
+      // A fast server fills the socket quicker than it is read: take at most TURN_BYTES in one turn of the loop.
+      thisTurn += c.length;
+      if (thisTurn < TURN_BYTES) return;
+      thisTurn = 0;
+      res.pause();
+      setImmediate(() => res.resume());
     });
     res.on('end', () => {
       if (whole && at === whole.length && chunks.length === 0) resolve(whole);

@@ -77,7 +77,7 @@ const MAX_REFUSALS_KEPT = 50;
 const ADOPT_SLICE = 2000;
 const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** Pages fetched ahead of their apply, at most (a few megabytes of text each). */
+/** Pages fetched ahead of their apply, at most (a few megabytes each): enough to cover the longest index build. */
 const PAGES_AHEAD = 16;
 
 /** Splits a page's changes into chunks of about `rows` rows, keeping table order (parents first). */
@@ -128,8 +128,9 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
   const { core, hooks, transport } = o;
   const clock = o.clock ?? Date.now;
   const newId = o.newId ?? createIdGenerator(clock);
-  // Large pages keep a first sync's per-request costs small; parsing one (about 2 MB) stays well under 50 ms.
-  const pageLimit = o.pageLimit ?? 5000;
+  // The protocol's largest pages: a first sync's server makes them a fifth faster than pages of 5,000 (fewer
+  // requests, each a round of queries), and one (up to 7 MB) is parsed in slices and written from its bytes.
+  const pageLimit = o.pageLimit ?? 10_000;
   const pushBatch = o.pushBatch ?? 200;
   const chunkRows = o.chunkRows ?? 25;
   // With the commit after it (WAL writes), and a slice of a page being parsed, a turn of the loop stays well under
