@@ -1,17 +1,26 @@
-// Fetches a pull's pages ahead of their apply, up to a number of pages: the server goes on producing pages while the
-// replica applies one or waits on a build of its indexes. Each page's request needs the position the last one ended
-// at, so the pages are asked for one after another.
+// Fetches a pull's pages ahead of their apply, up to a number of pages and of bytes: the server goes on producing
+// pages while the replica applies one or waits on a build of its indexes. Each page's request needs the position the
+// last one ended at, so the pages are asked for one after another.
 import type { PullPosition, PullResponse } from '../../src-shared/sync/sync-protocol';
+
+export interface AheadLimits {
+  /** Pages waiting or under way, at most. */
+  pages: number;
+  /** Bytes of the pages waiting (as `weigh` counts them), at most. */
+  bytes: number;
+  weigh: (page: PullResponse) => number;
+}
 
 export class PagesAhead {
   private readonly pages: Promise<PullResponse>[] = [];
-  private readonly arrived = new WeakSet<Promise<PullResponse>>();
+  /** The weight of each page that has arrived (and is not taken yet). */
+  private readonly arrived = new Map<Promise<PullResponse>, number>();
   /** The last page fetched, when it was not followed up because enough pages were waiting. */
   private paused: PullResponse | null = null;
   private stopped = false;
 
   /** `first` is the request of the first page; `next` asks for the page after a position. */
-  constructor(first: Promise<PullResponse>, private readonly next: (after: PullPosition) => Promise<PullResponse>, private readonly depth: number) {
+  constructor(first: Promise<PullResponse>, private readonly next: (after: PullPosition) => Promise<PullResponse>, private readonly limits: AheadLimits) {
     this.add(first);
   }
 
@@ -19,7 +28,8 @@ export class PagesAhead {
   take(): Promise<PullResponse> {
     const page = this.pages.shift();
     if (!page) throw new Error('no page is left to take');
-    if (this.paused && this.pages.length < this.depth) {
+    this.arrived.delete(page);
+    if (this.paused && !this.full()) {
       const after = this.paused;
       this.paused = null;
       this.follow(after);
@@ -29,7 +39,7 @@ export class PagesAhead {
 
   /** How many pages have arrived and wait to be taken. */
   waiting(): number {
-    return this.pages.filter((p) => this.arrived.has(p)).length;
+    return this.arrived.size;
   }
 
   /** Fetches nothing more (a fetch under way is let go). */
@@ -42,11 +52,17 @@ export class PagesAhead {
     page.catch(() => {});
     this.pages.push(page);
     page.then((p) => {
-      this.arrived.add(page);
+      if (this.pages.includes(page)) this.arrived.set(page, this.limits.weigh(p));
       if (this.stopped || !p.hasMore) return;
-      if (this.pages.length >= this.depth) this.paused = p;
+      if (this.full()) this.paused = p;
       else this.follow(p);
     }, () => {});
+  }
+
+  private full(): boolean {
+    let bytes = 0;
+    for (const w of this.arrived.values()) bytes += w;
+    return this.pages.length >= this.limits.pages || bytes >= this.limits.bytes;
   }
 
   private follow(page: PullResponse): void {

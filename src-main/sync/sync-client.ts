@@ -77,8 +77,8 @@ const MAX_REFUSALS_KEPT = 50;
 const ADOPT_SLICE = 2000;
 const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** Pages fetched ahead of their apply, at most (a few megabytes each): enough to cover the longest index build. */
-const PAGES_AHEAD = 16;
+/** Pages fetched ahead of their apply, at most: enough to cover the longest index build, in bounded memory. */
+const AHEAD = { pages: 16, bytes: 48 * 1024 * 1024, weigh: (page: PullResponse) => page.changes.reduce((n, c) => n + (rowRunsOf(c) ?? []).reduce((m, r) => m + r.bytes.length, 0), 0) };
 
 /** Splits a page's changes into chunks of about `rows` rows, keeping table order (parents first). */
 export function chunkChanges(changes: readonly TableChanges[], rows: number): TableChanges[][] {
@@ -388,7 +388,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       clientId: o.clientId, protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, cursor: state.get('cursor') ?? null,
       ...(at ? { position: at } : {}), resultsAckedThrough: state.get('resultsAcked') ?? 0, ...(withAdopt ? { adopt: withAdopt } : {}), limit: pageLimit,
     });
-    const ahead = new PagesAhead(request(position, adopt), (at) => request(at, null), PAGES_AHEAD);
+    const ahead = new PagesAhead(request(position, adopt), (at) => request(at, null), AHEAD);
     pulling = ahead;
     try {
       for (;;) {

@@ -21,7 +21,7 @@ function server(last: number, failAt = 0) {
 describe('PagesAhead', () => {
   it.each([[1], [3], [10]])('with depth %i: every page in order, never more than the depth waiting', async (depth) => {
     const s = server(8);
-    const ahead = new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, depth);
+    const ahead = new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, { pages: depth, bytes: Infinity, weigh: () => 1 });
     const got: number[] = [];
     for (;;) {
       await settle();
@@ -36,14 +36,24 @@ describe('PagesAhead', () => {
 
   it('fetches ahead while nothing is taken', async () => {
     const s = server(8);
-    new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, 4);
+    new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, { pages: 4, bytes: Infinity, weigh: () => 1 });
+    for (let i = 0; i < 10; i++) await settle();
+    expect(s.asked).toEqual([2, 3, 4]);
+  });
+
+  it('stops fetching ahead once the pages waiting weigh the bytes allowed', async () => {
+    const s = server(8);
+    const ahead = new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, { pages: 10, bytes: 3, weigh: () => 1 });
+    for (let i = 0; i < 10; i++) await settle();
+    expect(s.asked).toEqual([2, 3]);
+    await ahead.take();
     for (let i = 0; i < 10; i++) await settle();
     expect(s.asked).toEqual([2, 3, 4]);
   });
 
   it('fails at the failed page and asks for nothing after it', async () => {
     const s = server(8, 3);
-    const ahead = new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, 5);
+    const ahead = new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, { pages: 5, bytes: Infinity, weigh: () => 1 });
     expect((await ahead.take()).position.done).toBe(1);
     expect((await ahead.take()).position.done).toBe(2);
     await expect(ahead.take()).rejects.toThrow('page 3 failed');
@@ -53,7 +63,7 @@ describe('PagesAhead', () => {
 
   it('asks for nothing more once stopped', async () => {
     const s = server(8);
-    const ahead = new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, 2);
+    const ahead = new PagesAhead(Promise.resolve(pageAt(1, 8)), s.next, { pages: 2, bytes: Infinity, weigh: () => 1 });
     await ahead.take();
     ahead.stop();
     for (let i = 0; i < 5; i++) await settle();
