@@ -9,7 +9,7 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const otherWorlds = (...worlds) => worlds.map((w) => ({ regex: `(^|/)${w}(/|$)`, message: `this world may not import ${w} (STYLE.md: worlds cannot leak)` }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'drizzle/**', 'test-results/**', 'test/fixtures/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'drizzle/**', 'test-results/**', 'test/fixtures/**', '.data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
