@@ -18,7 +18,7 @@ export interface PageOutput {
 
 export type FetchPage = (input: PageInput) => Promise<PageOutput>;
 
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 100;
 
 export interface PagerOptions {
   pageSize?: number;
