@@ -78,7 +78,7 @@ const ADOPT_SLICE = 2000;
 const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Pages fetched ahead of their apply, at most: enough to cover the longest index build, in bounded memory. */
-const AHEAD = { pages: 16, bytes: 48 * 1024 * 1024, weigh: (page: PullResponse) => page.changes.reduce((n, c) => n + (rowRunsOf(c) ?? []).reduce((m, r) => m + r.bytes.length, 0), 0) };
+const AHEAD = { pages: 16, bytes: 16 * 1024 * 1024, weigh: (page: PullResponse) => page.changes.reduce((n, c) => n + (rowRunsOf(c) ?? []).reduce((m, r) => m + r.bytes.length, 0), 0) };
 
 /** Splits a page's changes into chunks of about `rows` rows, keeping table order (parents first). */
 export function chunkChanges(changes: readonly TableChanges[], rows: number): TableChanges[][] {
