@@ -181,9 +181,11 @@ export async function pushMutations(ctx: ServerContext, auth: RequestAuth, reque
   let unflushed = false;
   try {
     for (const [i, m] of request.mutations.entries()) {
-      // Already applied (a retried or duplicated delivery): answered without a transaction.
+      // Already applied (a retried or duplicated delivery): answered without a transaction. The delivery that applied
+      // it may have stopped before its batch was flushed (a server killed mid-batch): the answer waits for a flush.
       if (m.mutationId <= last) {
         outcomes.push({ mutationId: m.mutationId, status: 'skipped' });
+        unflushed = true;
         continue;
       }
       const durable = i === request.mutations.length - 1;

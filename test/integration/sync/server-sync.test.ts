@@ -92,8 +92,11 @@ forEachDatabase('sync push', (env) => {
     expect(replica.row('leads', 'lead-durable-3')).toMatchObject({ lastName: 'Durable3' });
     expect(replica.row('leads', lead.id)!['title']).not.toBe('Mid-batch');
     expect(replica.cursor!.version).toBe(after.durable);
-    // The next synchronous commit (here a capture, job or push would do it) makes it durable: it is served.
-    await push(app, t.rep2, [mutation(t.rep2, 1, 'leads.create', newLead('lead-durable-4', 'Durable4'))]);
+    // A retried batch found all applied (its first delivery stopped before the flush) is answered after one.
+    const again = await push(app, t.rep1, [1, 2, 3].map((i) => mutation(t.rep1, i, 'leads.create', newLead(`lead-durable-${i}`, `Durable${i}`))));
+    expect(again.outcomes.map((o) => o.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    const flushed = await versions();
+    expect(flushed.durable).toBe(flushed.version);
     await replica.sync(app, t.rep1);
     expect(replica.row('leads', lead.id)).toMatchObject({ title: 'Mid-batch' });
   });
