@@ -17,11 +17,6 @@ export function toViewer(user: UserRow, role: Pick<Role, 'permissions'> | null, 
   return { userId: user.id, tenantId: user.tenantId, role: user.role, teamId: user.teamId, permissions: role?.permissions ?? [], managedTeamIds };
 }
 
-export async function managedTeamIds(db: AppDb, tenantId: string, userId: string): Promise<string[]> {
-  const rows = await db.select({ id: teams.id }).from(teams).where(and(eq(teams.tenantId, tenantId), eq(teams.managerId, userId)));
-  return rows.map((r) => r.id).sort();
-}
-
 export async function roleOf(db: AppDb, tenantId: string, name: UserRow['role']): Promise<RoleRow | null> {
   const [row] = await db.select().from(roles).where(and(eq(roles.tenantId, tenantId), eq(roles.name, name)));
   return row ?? null;

@@ -24,7 +24,7 @@ function isTransient(err: unknown): boolean {
   return typeof code === 'string' && TRANSIENT_SQLSTATE.test(code);
 }
 
-type Applied = { kind: 'applied' | 'refused'; version: number; error?: ErrorBody } | { kind: 'skipped' } | { kind: 'gap'; expected: number };
+type Applied = { kind: 'applied' | 'refused'; error?: ErrorBody } | { kind: 'skipped' } | { kind: 'gap'; expected: number };
 
 /** The client's progress row, created at its first push. */
 async function ensureClient(ctx: ServerContext, auth: RequestAuth): Promise<number> {
@@ -119,13 +119,13 @@ async function writeConflicts(mtx: PgMutationTx, env: MutatorEnv, conflicts: rea
  */
 async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation, durable: boolean): Promise<Applied> {
   const env: MutatorEnv = { actor: auth.viewer, now: ctx.clock.now(), newId: () => ctx.newId() };
-  const finish = async (tx: AppDb, mtx: PgMutationTx, version: number, refusal: unknown, conflicts: readonly Conflict[]): Promise<Applied> => {
+  const finish = async (tx: AppDb, mtx: PgMutationTx, refusal: unknown, conflicts: readonly Conflict[]): Promise<Applied> => {
     await writeConflicts(mtx, env, conflicts);
-    let outcome: Applied = { kind: 'applied', version };
+    let outcome: Applied = { kind: 'applied' };
     if (refusal !== null) {
       const error = refusalOf(ctx, m, refusal);
       await recordRefusal(tx, mtx, env, m, error);
-      outcome = { kind: 'refused', version, error };
+      outcome = { kind: 'refused', error };
     }
     mtx.queue(tx.update(syncClients).set({ lastMutationId: m.mutationId, updatedAt: env.now }).where(eq(syncClients.clientId, m.clientId)));
     // The mutation's writes and the client's progress go out together.
@@ -144,13 +144,13 @@ async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation, 
         const merged = await mergeStep(tx, mtx, env, mutator, m, args);
         deleted = merged.conflicts.filter((c) => c.kind === 'deleted');
         if (merged.args !== null) await mutator.run(mtx, merged.args, env);
-        return await finish(tx, mtx, version, null, merged.conflicts);
+        return await finish(tx, mtx, null, merged.conflicts);
       } catch (err) {
         if (isTransient(err)) throw err;
         // A database error leaves the transaction unusable; writes already made must be undone.
         if (mtx.touched.size > 0 || !(err instanceof AppError)) throw new RefusedAfterWrites(err, deleted);
         // An edit of a record deleted on the server keeps its conflict record while it is refused.
-        return finish(tx, mtx, version, err, err.code === ErrorCode.NOT_FOUND ? deleted : []);
+        return finish(tx, mtx, err, err.code === ErrorCode.NOT_FOUND ? deleted : []);
       }
     });
   } catch (err) {
@@ -160,7 +160,7 @@ async function applyOne(ctx: ServerContext, auth: RequestAuth, m: SyncMutation, 
       if (m.mutationId <= last) return { kind: 'skipped' };
       if (m.mutationId !== last + 1) return { kind: 'gap', expected: last + 1 };
       const refusal = err.refusal;
-      return finish(tx, new PgMutationTx(tx, env, version), version, refusal, refusal instanceof AppError && refusal.code === ErrorCode.NOT_FOUND ? err.conflicts : []);
+      return finish(tx, new PgMutationTx(tx, env, version), refusal, refusal instanceof AppError && refusal.code === ErrorCode.NOT_FOUND ? err.conflicts : []);
     });
   }
 }
