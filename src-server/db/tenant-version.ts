@@ -1,5 +1,5 @@
 // The per-tenant change version that stamps every write to a replicated table, so sync can pull "changes since".
-import { eq, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type { AppDb } from './database';
 import { tenantVersions } from './schema/auth.table';
 
@@ -24,4 +24,16 @@ export async function nextVersion(tx: AppDb, tenantId: string): Promise<number> 
 export async function currentVersion(db: AppDb, tenantId: string): Promise<number> {
   const [row] = await db.select({ version: tenantVersions.version }).from(tenantVersions).where(eq(tenantVersions.tenantId, tenantId));
   return row?.version ?? 0;
+}
+
+/**
+ * Moves every tenant's durable version up to its latest, in one synchronous commit, and returns how many tenants
+ * lagged. Run at server start: a server stopped in the middle of a push batch leaves changes committed without
+ * waiting for the disk above the durable version, kept out of pulls until the tenant's next synchronous commit. Those
+ * changes are on disk once this commits (the log is flushed in order), so pulls may serve them.
+ */
+export async function catchUpDurableVersions(db: AppDb): Promise<number> {
+  const rows = await db.update(tenantVersions).set({ durable: sql`${tenantVersions.version}` })
+    .where(lt(tenantVersions.durable, tenantVersions.version)).returning({ tenantId: tenantVersions.tenantId });
+  return rows.length;
 }

@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '../../../src-shared/sync/sync-protocol';
 import type { PullResponse } from '../../../src-shared/sync/sync-protocol';
 import { forEachDatabase } from '../../helpers/server-db';
 import { compactTombstones } from '../../../src-server/sync/sync-compaction';
+import { catchUpDurableVersions } from '../../../src-server/db/tenant-version';
 import { request } from '../server/api-client';
 import { MapReplica, mutation, pullPage, push, syncTenant } from './sync-fixtures';
 
@@ -92,13 +93,23 @@ forEachDatabase('sync push', (env) => {
     expect(replica.row('leads', 'lead-durable-3')).toMatchObject({ lastName: 'Durable3' });
     expect(replica.row('leads', lead.id)!['title']).not.toBe('Mid-batch');
     expect(replica.cursor!.version).toBe(after.durable);
+    // A server starting after one stopped mid-batch moves the durable version up: the change is served.
+    expect(await catchUpDurableVersions(db)).toBeGreaterThanOrEqual(1);
+    expect(await versions()).toEqual({ version: after.version + 1, durable: after.version + 1 });
+    await replica.sync(app, t.rep1);
+    expect(replica.row('leads', lead.id)).toMatchObject({ title: 'Mid-batch' });
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true)`);
+      await tx.execute(sql`UPDATE tenant_versions SET version = version + 1 WHERE tenant_id = ${t.seeded.tenantId}`);
+      await tx.execute(sql`UPDATE leads SET title = 'Mid-batch again', version = (SELECT version FROM tenant_versions WHERE tenant_id = ${t.seeded.tenantId}) WHERE id = ${lead.id}`);
+    });
     // A retried batch found all applied (its first delivery stopped before the flush) is answered after one.
     const again = await push(app, t.rep1, [1, 2, 3].map((i) => mutation(t.rep1, i, 'leads.create', newLead(`lead-durable-${i}`, `Durable${i}`))));
     expect(again.outcomes.map((o) => o.status)).toEqual(['skipped', 'skipped', 'skipped']);
     const flushed = await versions();
     expect(flushed.durable).toBe(flushed.version);
     await replica.sync(app, t.rep1);
-    expect(replica.row('leads', lead.id)).toMatchObject({ title: 'Mid-batch' });
+    expect(replica.row('leads', lead.id)).toMatchObject({ title: 'Mid-batch again' });
   });
 
   it('records a business refusal: the id advances, the result and a notification sync back, nothing else is written', async () => {
