@@ -1,11 +1,11 @@
 // A large first sync into empty tables loads them without their secondary indexes and the leads' match keys, then
 // builds both once at the end: keeping random-order indexes current through hundreds of small transactions costs
 // several times the load itself, since each commit writes again every index page it touched.
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { matchKeys } from '../../src-shared/domain/duplicate-keys';
 import { prepared, preparedRaw } from '../store/statement-cache';
+import { BulkThread } from './bulk-thread';
+import type { BulkOp } from './bulk-thread';
 import { replicaCodec } from './replica-codecs';
 
 /** What a bulk load put off, kept in sync_state until it is built (a restart finishes it). */
@@ -56,10 +56,15 @@ export function createKeyStaging(sqlite: Database.Database): void {
   sqlite.exec(`CREATE TABLE IF NOT EXISTS ${STAGING} (lead_id TEXT PRIMARY KEY NOT NULL, keys TEXT NOT NULL) WITHOUT ROWID`);
 }
 
+const STAGE = `INSERT OR REPLACE INTO ${STAGING} (lead_id, keys) VALUES (?, ?)`;
+
 /** Stages a lead's match keys, replacing those of an earlier version of it. */
 export function stageMatchKeys(sqlite: Database.Database, leadId: string, keys: string[]): void {
-  prepared(sqlite, `INSERT OR REPLACE INTO ${STAGING} (lead_id, keys) VALUES (?, ?)`).run(leadId, JSON.stringify(keys));
+  prepared(sqlite, STAGE).run(leadId, JSON.stringify(keys));
 }
+
+/** stageMatchKeys of several leads, as one statement for a bulk thread. */
+export const stageMatchKeysOp = (leads: readonly (readonly [leadId: string, keys: string[]])[]): BulkOp => ({ sql: STAGE, each: leads.map(([id, keys]) => [id, JSON.stringify(keys)]) });
 
 /**
  * Stages every lead's match keys, read back from the leads (a load begun by an older version), in steps that each
@@ -137,31 +142,6 @@ export function splitPart(part: BulkPart): BulkPart[] {
   return [...keys, ...part.indexes.filter((i) => !withKeys(i)).map((i) => ({ indexes: [i], keys: false }))];
 }
 
-const BUILD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path);
-db.pragma('busy_timeout = 10000');
-parentPort.on('message', ({ statements, rest }) => {
-  try {
-    db.exec('BEGIN IMMEDIATE');
-    for (const sql of statements) db.exec(sql);
-    if (rest === null) db.prepare("DELETE FROM sync_state WHERE key = 'bulk'").run();
-    else db.prepare("UPDATE sync_state SET value = ? WHERE key = 'bulk'").run(rest);
-    db.exec('COMMIT');
-    if (rest === null) {
-      // The planner's statistics, bounded per index (as PRAGMA optimize does after a load).
-      db.pragma('analysis_limit = 1000');
-      db.exec('ANALYZE');
-    }
-    parentPort.postMessage({ ok: true });
-  } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    parentPort.postMessage({ ok: false, message: String((err && err.message) || err) });
-  }
-});
-`;
-
 /**
  * Builds parts of a bulk load from a worker thread on its own connection, so the main thread never blocks on a
  * build: each part (the staged match keys, then indexes) in one transaction that also stores what remains of the
@@ -170,54 +150,21 @@ parentPort.on('message', ({ statements, rest }) => {
  * this connection meanwhile would wait on the worker's lock.
  */
 export class BulkBuilder {
-  private worker: Worker | null = null;
-  private pending: { resolve: () => void; reject: (err: Error) => void } | null = null;
+  private readonly thread: BulkThread;
 
-  constructor(private readonly path: string) {}
+  constructor(path: string) {
+    // Below the main thread's priority: a build may take seconds, and nothing but the load's end waits on it.
+    this.thread = new BulkThread(path, { pragmas: ['busy_timeout = 10000'], nice: 10, failure: "building the replica's indexes failed" });
+  }
 
   /** Builds `part`, leaving `rest` as the load's record (null: the load is over). One build at a time. */
   build(part: BulkPart, rest: BulkLoad | null): Promise<void> {
-    if (this.pending) return Promise.reject(new Error('a build is under way'));
     const indexes = part.indexes.map((i) => i.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
-    const statements = part.keys ? [...keyStatements(), ...indexes] : indexes;
-    const worker = this.start();
-    // Held only while it builds: an idle builder keeps no process alive.
-    worker.ref();
-    return new Promise<void>((resolve, reject) => {
-      this.pending = { resolve, reject };
-      worker.postMessage({ statements, rest: rest && JSON.stringify(rest) });
-    });
+    return this.thread.run({ exec: part.keys ? [...keyStatements(), ...indexes] : indexes, rest: rest && JSON.stringify(rest) });
   }
 
-  /** Ends the worker (after its build, if one is under way). */
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    await worker?.terminate();
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(BUILD_WORKER, { eval: true, workerData: { driver, path: this.path } });
-    worker.unref();
-    const settle = (err: Error | null) => {
-      const p = this.pending;
-      this.pending = null;
-      worker.unref();
-      if (err) p?.reject(err);
-      else p?.resolve();
-    };
-    worker.on('message', (m: { ok: boolean; message?: string }) => settle(m.ok ? null : new Error(`building the replica's indexes failed: ${m.message}`)));
-    worker.once('error', (err) => {
-      this.worker = null;
-      settle(err);
-    });
-    worker.once('exit', (code) => {
-      if (this.worker === worker) this.worker = null;
-      settle(new Error(`the index builder stopped (${code}) before it finished`));
-    });
-    this.worker = worker;
-    return worker;
+  /** Ends the thread (after its build, if one is under way). */
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }

@@ -9,7 +9,9 @@ import type { Adopt, TableChanges } from '../../src-shared/sync/sync-protocol';
 import { encodeValue } from '../store/entity-codecs';
 import type { ColumnCodec } from '../store/entity-codecs';
 import { prepared, preparedRaw } from '../store/statement-cache';
-import { stageMatchKeys } from './bulk-load';
+import { stageMatchKeys, stageMatchKeysOp } from './bulk-load';
+import { runOp } from './bulk-thread';
+import type { BulkOp } from './bulk-thread';
 import type { JsonRun } from './json-slicer';
 import { replicaCodec } from './replica-codecs';
 
@@ -64,6 +66,14 @@ interface RowPlan {
 }
 
 const KEY_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'companyName'] as const;
+const DELETE_KEYS = 'DELETE FROM lead_dedupe_keys WHERE lead_id = ?';
+const INSERT_KEY = 'INSERT OR IGNORE INTO lead_dedupe_keys (key, lead_id) VALUES (?, ?)';
+
+/** Replaces the match keys of `leads` (writeMatchKeys for each, as statements). */
+const matchKeysOps = (leads: readonly (readonly [leadId: string, keys: string[]])[]): BulkOp[] => [
+  { sql: DELETE_KEYS, each: leads.map(([id]) => [id]) },
+  { sql: INSERT_KEY, each: leads.flatMap(([id, keys]) => keys.map((k) => [k, id])) },
+];
 
 export class ReplicaWriter {
   private baseKeys = new Set<string>();
@@ -122,24 +132,35 @@ export class ReplicaWriter {
    * pending mutation's base or a parent's adoption to mind, the rows are parsed and go the row-by-row way.
    */
   applyRun(change: TableChanges, run: JsonRun, ctx: ApplyContext): void {
-    if (!isReplicatedTable(change.table)) return;
-    const table = change.table;
-    if (ctx.adopt || this.baseKeys.size > 0) {
-      this.apply({ table, fields: change.fields, rows: rowsOf(table, run), deletes: [] }, ctx);
+    const ops = this.runOps(change, run, ctx);
+    if (ops) {
+      for (const op of ops) runOp(this.sqlite, op);
       return;
     }
+    if (!isReplicatedTable(change.table)) return;
+    this.apply({ table: change.table, fields: change.fields, rows: rowsOf(change.table, run), deletes: [] }, ctx);
+  }
+
+  /**
+   * applyRun's writes as statements for another connection to run (a bulk load's thread, see bulk-thread.ts), the
+   * leads' match keys worked out here; null when the run has to be parsed (see applyRun).
+   */
+  runOps(change: TableChanges, run: JsonRun, ctx: ApplyContext): BulkOp[] | null {
+    if (!isReplicatedTable(change.table)) return [];
+    if (ctx.adopt || this.baseKeys.size > 0) return null;
+    const table = change.table;
     const plan = this.planOf(table, change.fields);
     const text = (plan.fromText ??= this.textStatements(table, plan));
-    if (ctx.resetTables?.has(table)) text.seen.run(table, run.bytes);
-    if (text.upsert.run(run.bytes).changes !== run.count) throw new Error(`rows of ${table} arrived that are not arrays of values`);
+    const ops: BulkOp[] = [];
+    if (ctx.resetTables?.has(table)) ops.push({ sql: text.seen.source, args: [table, run.bytes] });
+    ops.push({ sql: text.upsert.source, args: [run.bytes], expect: { changes: run.count, mismatch: `rows of ${table} arrived that are not arrays of values` } });
     if (text.keys) {
-      for (const [id, firstName, lastName, email, phone, companyName] of text.keys.all(run.bytes) as [string, ...(string | null)[]][]) {
-        const keys = matchKeys({ firstName: firstName ?? null, lastName: lastName ?? null, email: email ?? null, phone: phone ?? null, companyName: companyName ?? null });
-        if (this.deferMatchKeys) stageMatchKeys(this.sqlite, id, keys);
-        else this.writeMatchKeys(id, keys);
-      }
+      const leads = (text.keys.all(run.bytes) as [string, ...(string | null)[]][]).map(([id, firstName, lastName, email, phone, companyName]) =>
+        [id, matchKeys({ firstName: firstName ?? null, lastName: lastName ?? null, email: email ?? null, phone: phone ?? null, companyName: companyName ?? null })] as const);
+      ops.push(...(this.deferMatchKeys ? [stageMatchKeysOp(leads)] : matchKeysOps(leads)));
     }
     ctx.touched.add(table);
+    return ops;
   }
 
   /** The plan's statements over a run's bytes: each element one row, its values by position. */
@@ -262,8 +283,8 @@ export class ReplicaWriter {
   }
 
   private writeMatchKeys(leadId: string, keys: string[], replace = true): void {
-    if (replace) prepared(this.sqlite, 'DELETE FROM lead_dedupe_keys WHERE lead_id = ?').run(leadId);
-    const insert = prepared(this.sqlite, 'INSERT OR IGNORE INTO lead_dedupe_keys (key, lead_id) VALUES (?, ?)');
+    if (replace) prepared(this.sqlite, DELETE_KEYS).run(leadId);
+    const insert = prepared(this.sqlite, INSERT_KEY);
     for (const k of keys) insert.run(k, leadId);
   }
 }

@@ -16,12 +16,15 @@ import { RECENT_MAX_DELAY_MS, RECENT_MS, reconnectDelay } from './poke-socket';
 import { PagesAhead } from './pages-ahead';
 import { rebase } from './rebase';
 import { ReplicaWriter } from './replica-writer';
+import type { ApplyContext } from './replica-writer';
+import type { BulkOp } from './bulk-thread';
 import type { AttachedStore, SyncHooks } from './sync-hooks';
 import type { SyncEvents, SyncPhase, SyncStatus } from './sync-status';
 import { NetworkError, rowRunsOf, ServerError } from './sync-transport';
 import type { JsonRun } from './json-slicer';
 import type { SyncTransport } from './sync-transport';
 import { toSyncMutation } from './outbox';
+import { setOp } from './sync-state';
 import type { SyncState } from './sync-state';
 import { startWalCheckpointer } from './wal-checkpointer';
 
@@ -77,6 +80,11 @@ const MAX_REFUSALS_KEPT = 50;
 const ADOPT_SLICE = 2000;
 const emptyAdopt = (): Adopt => ({ leads: [], deals: [], approval_requests: [] });
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Rows of a bulk page's share, at most: one transaction of the bulk thread, which the store's other writes wait for
+ * (a few tens of milliseconds).
+ */
+const SHARE_ROWS = 2_500;
 /** Pages fetched ahead of their apply, at most: enough to cover the longest index build, in bounded memory. */
 const AHEAD = { pages: 16, bytes: 16 * 1024 * 1024, weigh: (page: PullResponse) => page.changes.reduce((n, c) => n + (rowRunsOf(c) ?? []).reduce((m, r) => m + r.bytes.length, 0), 0) };
 
@@ -273,7 +281,11 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     let refused: MutationResult[] = [];
     for (let first = true; cursor.next < slices.length || first; first = false) {
       if (through) {
-        await core.writes.exclusive(async () => through.transaction(() => applySome(page, slices, cursor, through.writer, through.state, touchedAll, null)));
+        await core.writes.exclusive(async () => {
+          const ops = bulkShare(page, slices, cursor, through, touchedAll);
+          if (ops) await through.write(ops);
+          else through.transaction(() => applySome(page, slices, cursor, through.writer, through.state, touchedAll, null));
+        });
       } else {
         const touchedList: string[] = [];
         await inQueue(async () => {
@@ -304,13 +316,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
    */
   function applySome(page: PullResponse, slices: Slice[], cursor: { next: number }, w: ReplicaWriter, st: SyncState, touched: Set<string>, adopt: Adopt | null): string[] | null {
     const deadline = performance.now() + applyBudgetMs;
-    w.loadBaseKeys();
-    w.deferMatchKeys = bulk?.matchKeys === true;
-    // A load begun by an older version kept no staging table.
-    if (w.deferMatchKeys && !bulk!.staged) createKeyStaging(w === writer ? core.store.sqlite : bulkConn!.sqlite);
-    const reset = st.get('reset')?.tables ?? null;
-    const resetTables = reset ? new Set(reset) : null;
-    const ctx = { touched, resetTables, adopt };
+    const { reset, ctx } = applyContext(w, st, touched, adopt);
     do {
       const slice = slices[cursor.next] ?? [];
       if (Array.isArray(slice)) for (const change of slice) w.apply(change, ctx);
@@ -319,6 +325,38 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     } while (cursor.next < slices.length && performance.now() < deadline);
     if (cursor.next >= slices.length && page.hasMore) st.set('pull', { position: page.position });
     return reset;
+  }
+
+  /** Readies `w` for a transaction's share of a page; the tables of a full resync under way, and the share's context. */
+  function applyContext(w: ReplicaWriter, st: SyncState, touched: Set<string>, adopt: Adopt | null): { reset: string[] | null; ctx: ApplyContext } {
+    w.loadBaseKeys();
+    w.deferMatchKeys = bulk?.matchKeys === true;
+    // A load begun by an older version kept no staging table.
+    if (w.deferMatchKeys && !bulk!.staged) createKeyStaging(w === writer ? core.store.sqlite : bulkConn!.sqlite);
+    const reset = st.get('reset')?.tables ?? null;
+    return { reset, ctx: { touched, resetTables: reset ? new Set(reset) : null, adopt } };
+  }
+
+  /**
+   * A bulk page's next share as statements for the bulk thread: runs of rows from `cursor.next` until the time budget
+   * (for working them out) or SHARE_ROWS is spent; the page's last share stores where the pull is. Null when the
+   * next slice must be applied on this thread (parsed rows, or runs that must be parsed: see applyRun).
+   */
+  function bulkShare(page: PullResponse, slices: Slice[], cursor: { next: number }, conn: BulkConnection, touched: Set<string>): BulkOp[] | null {
+    const deadline = performance.now() + applyBudgetMs;
+    const { ctx } = applyContext(conn.writer, conn.state, touched, null);
+    const ops: BulkOp[] = [];
+    for (let rows = 0; cursor.next < slices.length && rows < SHARE_ROWS && (ops.length === 0 || performance.now() < deadline);) {
+      const slice = slices[cursor.next]!;
+      const more = Array.isArray(slice) ? null : conn.writer.runOps(slice.change, slice.run, ctx);
+      if (!more) break;
+      ops.push(...more);
+      rows += (slice as { run: JsonRun }).run.count;
+      cursor.next++;
+    }
+    if (ops.length === 0 && cursor.next < slices.length) return null;
+    if (cursor.next >= slices.length && page.hasMore) ops.push(setOp('pull', { position: page.position }));
+    return ops;
   }
 
   /**
@@ -451,7 +489,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
 
   /** After a bulk load's last page: what its builds left, the leads' match keys and indexes (from a worker, holding the writes). */
   async function finishBulkLoad(): Promise<void> {
-    closeBulk();
+    await closeBulk();
     // What is still queued goes into the last build.
     toBuild.length = 0;
     await building;
@@ -479,9 +517,10 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     bulkBuilder = null;
   }
 
-  function closeBulk(): void {
-    bulkConn?.close();
+  async function closeBulk(): Promise<void> {
+    const conn = bulkConn;
     bulkConn = null;
+    await conn?.close();
   }
 
   async function round(): Promise<void> {
@@ -615,7 +654,7 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
       retryTimer = null;
       hooks.onAppended = null;
       await running?.catch(() => {});
-      closeBulk();
+      await closeBulk();
       // A build under way finishes (its worker holds the store's write lock until it commits).
       await building;
       await closeBuilder();

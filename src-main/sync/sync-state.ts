@@ -4,6 +4,8 @@ import type { ErrorBody } from '../../src-shared/api/errors';
 import type { Adopt, MutationResult, PullCursor, PullPosition, VersionMismatch } from '../../src-shared/sync/sync-protocol';
 import { prepared } from '../store/statement-cache';
 import type { BulkLoad } from './bulk-load';
+import { runOp } from './bulk-thread';
+import type { BulkOp } from './bulk-thread';
 
 export interface SyncStateShape {
   /** The last finished pull. */
@@ -35,6 +37,11 @@ export interface SyncStateShape {
 
 export type SyncStateKey = keyof SyncStateShape;
 
+const SET = 'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value';
+
+/** SyncState.set as a statement for another connection (a bulk load's thread) to run. */
+export const setOp = <K extends SyncStateKey>(key: K, value: SyncStateShape[K]): BulkOp => ({ sql: SET, args: [key, JSON.stringify(value)] });
+
 export class SyncState {
   constructor(private readonly sqlite: Database.Database) {}
 
@@ -44,7 +51,7 @@ export class SyncState {
   }
 
   set<K extends SyncStateKey>(key: K, value: SyncStateShape[K]): void {
-    prepared(this.sqlite, 'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    runOp(this.sqlite, setOp(key, value));
   }
 
   delete(key: SyncStateKey): void {

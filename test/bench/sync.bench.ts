@@ -3,7 +3,8 @@
 // change's round trip, one incremental change applied into the 100k-lead replica, a change fanned out to 20 connected
 // desktops, and the time for 20 desktops to be in sync again after the server comes back from an outage.
 // SYNC_BENCH_SIZE=small runs a tenth of the data; SYNC_BENCH_ONLY=first,push,incremental,fanout,outage runs some parts;
-// SYNC_BENCH_PROFILE=prefix writes a CPU profile of this process per part (prefix-part.cpuprofile), the server's is
+// SYNC_BENCH_PROFILE=prefix writes a CPU profile of this process per part (prefix-part.cpuprofile) and the event loop's
+// gaps over 20 ms during it (prefix-part.gaps.json: [from, to] in ms since the profile started), the server's is
 // SYNC_BENCH_SERVER_PROFILE (see sync-bench-server.ts); SYNC_BENCH_TRACE=1 prints every tenth fan-out round's timeline
 // (each desktop's push and pull requests and answers, and when the change was in each store).
 import { fork } from 'node:child_process';
@@ -156,9 +157,19 @@ async function part<T>(name: string, fn: () => Promise<T>): Promise<T> {
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
+  const t0 = performance.now();
+  const gaps: [number, number][] = [];
+  let last = t0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 20) gaps.push([last - t0, now - t0]);
+    last = now;
+  }, 2);
   try {
     return await fn();
   } finally {
+    clearInterval(probe);
+    writeFileSync(`${prefix}-${name}.gaps.json`, JSON.stringify(gaps));
     writeFileSync(`${prefix}-${name}.cpuprofile`, JSON.stringify((await session.post('Profiler.stop')).profile));
     session.disconnect();
   }

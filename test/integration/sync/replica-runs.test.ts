@@ -1,12 +1,13 @@
-// Rows written from their JSON bytes (ReplicaWriter.applyRun, a bulk load's way) end up exactly as rows written one
-// by one from parsed values: same values and types, JSON columns' text, flags, the arrivals of a reset and the
-// leads' match keys.
+// Rows written from their JSON bytes (ReplicaWriter.applyRun, a bulk load's way, here or as statements on a bulk
+// load's thread) end up exactly as rows written one by one from parsed values: same values and types, JSON columns'
+// text, flags, the arrivals of a reset and the leads' match keys.
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { TableChanges } from '../../../src-shared/sync/sync-protocol';
 import { openStore } from '../../../src-main/store/open-store';
 import { createKeyStaging, deferIndexes } from '../../../src-main/sync/bulk-load';
+import { openBulkConnection } from '../../../src-main/sync/bulk-connection';
 import { replicaCodec } from '../../../src-main/sync/replica-codecs';
 import { ReplicaWriter } from '../../../src-main/sync/replica-writer';
 import type { JsonRun } from '../../../src-main/sync/json-slicer';
@@ -79,6 +80,47 @@ describe('ReplicaWriter.applyRun', () => {
     expect(contents(one, 'sync_seen')).toHaveLength(120);
     expect(contents(one, deferKeys ? 'sync_bulk_keys' : 'lead_dedupe_keys').length).toBeGreaterThan(100);
     expect([...runCtx.touched].sort()).toEqual([...rowCtx.touched].sort());
+  });
+
+  it('writes the same through a bulk load’s thread (its statements run on the thread’s own connection)', async () => {
+    const one = store();
+    const other = store();
+    const changes = (['leads', 'deals', 'activities'] as const).map((t) => rowsOf(one, t, 120));
+    const byRow = new ReplicaWriter(one, () => 'me');
+    byRow.deferMatchKeys = true;
+    const rowCtx = { touched: new Set<string>(), resetTables: new Set(['deals']), adopt: null };
+    one.transaction(() => changes.forEach((c) => byRow.apply(c, rowCtx)))();
+    const conn = openBulkConnection(other.name, { checkpointer: false, me: () => 'me' });
+    try {
+      conn.writer.deferMatchKeys = true;
+      const runCtx = { touched: new Set<string>(), resetTables: new Set(['deals']), adopt: null };
+      for (const c of changes) await conn.write(runsOf(c, 17).flatMap((run) => conn.writer.runOps(c, run, runCtx)!));
+      for (const table of ['leads', 'deals', 'activities', 'sync_seen', 'sync_bulk_keys']) {
+        expect(contents(other, table), table).toEqual(contents(one, table));
+      }
+      expect(contents(other, 'leads')).toHaveLength(120);
+      expect([...runCtx.touched].sort()).toEqual([...rowCtx.touched].sort());
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('refuses through the thread a run with a row that is not an array: nothing of its transaction is written, and the thread goes on', async () => {
+    const sqlite = store();
+    const conn = openBulkConnection(sqlite.name, { checkpointer: false, me: () => 'me' });
+    try {
+      const ctx = { touched: new Set<string>(), resetTables: null, adopt: null };
+      const good = rowsOf(sqlite, 'deals', 3);
+      const goodRun = runsOf(good, 3)[0]!;
+      const bad = new TextEncoder().encode(`${JSON.stringify(good.rows[0])},{"not":"a row"}`);
+      const ops = [...conn.writer.runOps(good, goodRun, ctx)!, ...conn.writer.runOps(good, { bytes: bad, count: 2 }, ctx)!];
+      await expect(conn.write(ops)).rejects.toThrow(/writing a page of the first sync failed: rows of deals arrived that are not arrays/);
+      expect(contents(sqlite, 'deals')).toEqual([]);
+      await conn.write(conn.writer.runOps(good, goodRun, ctx)!);
+      expect(contents(sqlite, 'deals')).toHaveLength(3);
+    } finally {
+      await conn.close();
+    }
   });
 
   it('refuses a run with a row that is not an array, writing none of it', () => {
