@@ -3,13 +3,14 @@
 // (who the callers are, every client's progress, the window, its page, the viewers' pipelines) cost one round trip
 // instead of one per pull.
 import { AppError, ErrorCode } from '../../src-shared/api/errors';
-import type { ParsedPullRequest, PullResponse } from '../../src-shared/sync/sync-protocol';
+import type { ParsedPullRequest } from '../../src-shared/sync/sync-protocol';
 import type { ServerContext } from '../app/server-context';
 import { loadSignedInStates } from '../accounts/accounts.repo';
 import { sessionEnded } from '../auth/authenticate';
 import type { RequestAuth } from '../auth/authenticate';
 import type { AccessClaims } from '../auth/tokens';
 import { clientsProgress, forgetResults, progressOf, pullInSnapshot } from './pull.service';
+import type { ServedPull } from './pull.service';
 import { SnapshotReads } from './snapshot-reads';
 import { requireCompatible } from './sync-versions';
 
@@ -19,7 +20,7 @@ const MAX_GROUP = 64;
 interface Waiting {
   claims: AccessClaims;
   req: ParsedPullRequest;
-  resolve: (res: PullResponse) => void;
+  resolve: (res: ServedPull) => void;
   reject: (err: unknown) => void;
 }
 
@@ -75,7 +76,7 @@ class PullGroups {
 
   constructor(private readonly ctx: ServerContext) {}
 
-  pull(claims: AccessClaims, req: ParsedPullRequest): Promise<PullResponse> {
+  pull(claims: AccessClaims, req: ParsedPullRequest): Promise<ServedPull> {
     // A first sync or a continued window reads large pages: served alone, it holds up no one else's small pull.
     if (req.cursor === null || req.position !== undefined) {
       return new Promise((resolve, reject) => void serveTogether(this.ctx, [{ claims, req, resolve, reject }], this.forgotten));
@@ -104,7 +105,7 @@ class PullGroups {
 
 const groups = new WeakMap<ServerContext, PullGroups>();
 
-export function pullChanges(ctx: ServerContext, claims: AccessClaims, req: ParsedPullRequest): Promise<PullResponse> {
+export function pullChanges(ctx: ServerContext, claims: AccessClaims, req: ParsedPullRequest): Promise<ServedPull> {
   requireCompatible(req);
   if (req.clientId !== claims.clientId) throw new AppError(ErrorCode.FORBIDDEN, 'the client id is not the signed-in device’s', [{ path: 'clientId', message: 'not this device' }]);
   let served = groups.get(ctx);

@@ -15,7 +15,7 @@ import { mutationResults, syncClients, syncHorizons, syncTombstones } from '../d
 import { PreparedStatement } from '../db/prepared-statement';
 import { queryRows } from '../db/query-rows';
 import { tenantVersions } from '../db/schema/auth.table';
-import { pgTableOf, selectRows } from './pg-tables';
+import { pgTableOf, ROW_JSON, selectRows } from './pg-tables';
 import type { SnapshotReads } from './snapshot-reads';
 import { contextFor, dealsOfChangedRequests, loadViewerView } from './visibility-loader';
 import type { ViewerView } from './visibility-loader';
@@ -108,7 +108,7 @@ async function readPage(tx: AppDb, tenantId: string, start: PullPosition, limit:
   while (room > 0 && position.table < TOMBSTONE_PHASE) {
     const table = REPLICATED_TABLES[position.table]!;
     const info = pgTableOf(table);
-    const rows = await selectRows(tx, table, and(windowOf(table, tenantId, position.since, position.target), position.afterId ? gt(info.pk, position.afterId) : undefined)!, sql`ORDER BY ${info.pk} LIMIT ${room}`);
+    const rows = await selectRows(tx, table, and(windowOf(table, tenantId, position.since, position.target), position.afterId ? gt(info.pk, position.afterId) : undefined)!, sql`ORDER BY ${info.pk} LIMIT ${room}`, true);
     if (rows.length > 0) {
       batches.push({ table, rows });
       position.afterId = String((rows[rows.length - 1] as Row)[table === 'scoring_configs' ? 'tenantId' : 'id']);
@@ -161,10 +161,25 @@ async function adoptedChildren(tx: AppDb, tenantId: string, adopt: Adopt): Promi
   return out;
 }
 
-function encode(table: ReplicatedTable, rows: Row[], deletes: string[]): TableChanges {
+/** A table's changes as a pull sends them: each row as its JSON text (an array of its values in `fields` order). */
+export type ServedChanges = Omit<TableChanges, 'rows'> & { rows: string[] };
+/** A pull's answer as the server sends it (see pullBody). */
+export type ServedPull = Omit<PullResponse, 'changes'> & { changes: ServedChanges[] };
+
+function encode(table: ReplicatedTable, rows: Row[], deletes: string[]): ServedChanges {
   // The row's change version travels too: the replica keeps it (0 there means "made locally, not yet synced").
   const fields = [...pgTableOf(table).fields, 'version'];
-  return { table, fields, rows: rows.map((r) => fields.map((f) => r[f] ?? null)), deletes };
+  // A page's rows come with their JSON text made by the database; a few others (adopted children, deals routed by
+  // their approval) are whole entities.
+  const text = (r: Row) => (r[ROW_JSON] as string | undefined) ?? JSON.stringify(fields.map((f) => r[f] ?? null));
+  return { table, fields, rows: rows.map(text), deletes };
+}
+
+/** The JSON body of a pull's answer: its rows' texts spliced in as they are. */
+export function pullBody(res: ServedPull): string {
+  const { changes, ...rest } = res;
+  const served = changes.map((c) => `{"table":${JSON.stringify(c.table)},"fields":${JSON.stringify(c.fields)},"deletes":${JSON.stringify(c.deletes)},"rows":[${c.rows.join(',')}]}`);
+  return `${JSON.stringify(rest).slice(0, -1)},"changes":[${served.join(',')}]}`;
 }
 
 export interface ClientProgress {
@@ -213,7 +228,7 @@ const copyDeletes = (deletes: Map<ReplicatedTable, string[]>) => new Map<Replica
  * One pull inside a snapshot that other pulls may share: what several of them ask alike (the horizon, the window's
  * counts, a page, the viewer's pipelines) is read once.
  */
-export async function pullInSnapshot(reads: SnapshotReads, auth: RequestAuth, req: ParsedPullRequest, progress: ClientProgress): Promise<PullResponse> {
+export async function pullInSnapshot(reads: SnapshotReads, auth: RequestAuth, req: ParsedPullRequest, progress: ClientProgress): Promise<ServedPull> {
   const tenantId = auth.user.tenantId;
   const viewerKey = JSON.stringify(auth.viewer);
   const view = await reads.once(`view ${viewerKey}`, (tx) => loadViewerView(tx, auth.viewer));
@@ -246,7 +261,7 @@ export async function pullInSnapshot(reads: SnapshotReads, auth: RequestAuth, re
       }
     }
   }
-  const changes: TableChanges[] = [];
+  const changes: ServedChanges[] = [];
   for (const table of REPLICATED_TABLES) {
     const rows = upserts.get(table) ?? [];
     const gone = deletes.get(table) ?? [];

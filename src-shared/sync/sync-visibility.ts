@@ -77,6 +77,15 @@ function entityVisible(ctx: VisibilityContext, entityType: string, entityId: str
   return true;
 }
 
+/**
+ * Every field of a row that rowVisible and collectParents read, whatever its table: a server may judge rows holding
+ * only these (and send the rest as it is).
+ */
+export const VISIBILITY_FIELDS = [
+  'id', 'tenantId', 'ownerId', 'teamId', 'pipelineId', 'access', 'archived', 'dealId', 'approverId', 'requestId', 'leadId',
+  'userId', 'entityType', 'entityId', 'clientUserId', 'serverUserId',
+] as const;
+
 /** Whether `row` of `table` belongs in the viewer's replica. The row must be of the viewer's tenant. */
 export function rowVisible(table: ReplicatedTable, row: Row, ctx: VisibilityContext): boolean {
   const tenantId = table === 'tenants' ? row['id'] : row['tenantId'];

@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '../../../src-shared/sync/sync-protocol';
 import type { PullResponse } from '../../../src-shared/sync/sync-protocol';
 import { forEachDatabase } from '../../helpers/server-db';
 import { compactTombstones } from '../../../src-server/sync/sync-compaction';
+import { pgTableOf, ROW_JSON, selectRows } from '../../../src-server/sync/pg-tables';
 import { catchUpDurableVersions } from '../../../src-server/db/tenant-version';
 import { request } from '../server/api-client';
 import { MapReplica, mutation, pullPage, push, syncTenant } from './sync-fixtures';
@@ -275,5 +276,28 @@ forEachDatabase('sync pull', (env) => {
     expect(pages[0]!.reset).toBe(true);
     expect(rep1.row('leads', loser!.id)).toBeUndefined();
     expect(rep1.row('leads', winner!.id)).toBeDefined();
+  });
+
+  it('sends rows as the database writes their JSON: the same values the entities hold, whatever their text, JSON, number or flag', async () => {
+    const t = await syncTenant(env(), 9210, 'pull-served');
+    const db = env().ctx.db;
+    const lead = t.seeded.dataset.leads[0]!;
+    const deal = t.seeded.dataset.deals[0]!;
+    await db.execute(sql`UPDATE leads SET title = ${'Quote " back\\ line\nbreak\ttab \u0001 😀 Müller </script>'}, first_name = '', email = NULL,
+      score_factors = ${JSON.stringify({ b: [1, 2.5, { x: null }], a: 'é', deep: { list: [] } })}::jsonb, win_probability = 0.1, last_activity_at = 1700000000123
+      WHERE id = ${lead.id}`);
+    await db.execute(sql`UPDATE deals SET amount_minor = 9007199254740991, discount_pct = 12.345678901234567, closed_at = NULL WHERE id = ${deal.id}`);
+    for (const [table, id] of [['leads', lead.id], ['deals', deal.id], ['scoring_configs', t.seeded.tenantId]] as const) {
+      const info = pgTableOf(table);
+      const where = sql`${info.pk} = ${id}`;
+      const [whole] = await selectRows(db, table, where);
+      const [served] = await selectRows(db, table, where, sql``, true);
+      expect(JSON.parse(String(served![ROW_JSON])), table).toEqual([...info.fields, 'version'].map((f) => whole![f] ?? null));
+    }
+    // And so they arrive: the replica holds what the server holds.
+    const replica = new MapReplica();
+    await replica.sync(env().app, t.admin);
+    expect(replica.row('leads', lead.id)).toMatchObject({ title: 'Quote " back\\ line\nbreak\ttab \u0001 😀 Müller </script>', firstName: '', email: null, winProbability: 0.1 });
+    expect(replica.row('deals', deal.id)).toMatchObject({ amountMinor: 9007199254740991, discountPct: 12.345678901234567 });
   });
 });
