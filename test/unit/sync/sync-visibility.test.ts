@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Permission } from '../../../src-shared/domain/accounts.schema';
 import type { ApprovalRef, Viewer } from '../../../src-shared/domain/visibility';
-import { rowVisible, viewScope } from '../../../src-shared/sync/sync-visibility';
+import { collectParents, rowVisible, viewScope, VISIBILITY_FIELDS } from '../../../src-shared/sync/sync-visibility';
+import { REPLICATED_TABLES } from '../../../src-shared/sync/replicated-tables';
 import type { VisibilityContext } from '../../../src-shared/sync/sync-visibility';
 
 const T = 'tenant';
@@ -33,6 +34,23 @@ function ctx(viewer: Viewer, heldDealPipelineIds: string[] = []): VisibilityCont
 
 describe('rowVisible', () => {
   const c = ctx(rep());
+  it('reads no field of a row but VISIBILITY_FIELDS (a server judges rows holding only those), nor does collectParents', () => {
+    const read = new Set<string>();
+    const watched = (row: Record<string, unknown>) => new Proxy(row, { get: (r, k) => (typeof k === 'string' && read.add(k), Reflect.get(r, k)) });
+    const full = { id: 'x', tenantId: T, ownerId: 'me', teamId: 'east', pipelineId: 'p1', access, archived: false, dealId: 'd-theirs', approverId: 'boss', requestId: 'r-inbox', leadId: 'mine', userId: 'you', clientUserId: 'x', serverUserId: 'y', name: 'n', title: 't', status: 's' };
+    const variants = ['lead', 'deal', 'approval', 'pipeline', 'company'].flatMap((entityType) => [
+      { ...full, entityType, entityId: entityType === 'deal' ? 'd-theirs' : 'mine' },
+      { ...full, entityType, entityId: 'mine', ownerId: 'you', approverId: 'me', userId: 'me', dealId: 'd-mine', clientUserId: 'me' },
+    ]);
+    const viewers = [rep(), rep(['leads.viewAll', 'deals.viewAll', 'leads.viewTeam', 'leads.reassign'])];
+    for (const table of REPLICATED_TABLES) {
+      for (const viewer of viewers) for (const row of variants) rowVisible(table, watched(row), ctx(viewer, ['p2']));
+      for (const row of variants) collectParents(table, watched(row), { leads: [], deals: [], approvalRequests: [] });
+    }
+    expect(read.size).toBeGreaterThan(10);
+    expect([...read].filter((k) => !(VISIBILITY_FIELDS as readonly string[]).includes(k))).toEqual([]);
+  });
+
   it.each([
     ['users', { tenantId: T, id: 'u' }, true],
     ['users', { tenantId: 'other', id: 'u' }, false],
