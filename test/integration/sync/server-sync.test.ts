@@ -279,7 +279,7 @@ forEachDatabase('sync pull', (env) => {
   });
 
   it('sends rows as the database writes their JSON: the same values the entities hold, whatever their text, JSON, number or flag', async () => {
-    const t = await syncTenant(env(), 9210, 'pull-served');
+    const t = await syncTenant(env(), 9211, 'pull-served');
     const db = env().ctx.db;
     const lead = t.seeded.dataset.leads[0]!;
     const deal = t.seeded.dataset.deals[0]!;
