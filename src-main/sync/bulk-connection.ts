@@ -28,12 +28,13 @@ export interface BulkConnectionOptions {
 
 /**
  * `ops` with each byte array they bind copied (once, however many statements bind it), and the copies' buffers: the
- * thread takes those over rather than having them copied again, and the caller's bytes stay its own.
+ * thread takes those over rather than having them copied again, and the caller's bytes stay its own. Bytes in shared
+ * memory (a large answer's, see http-exchange.ts) are shared with the thread as they are.
  */
 function handedOver(ops: readonly BulkOp[]): { ops: BulkOp[]; buffers: ArrayBuffer[] } {
   const copies = new Map<Uint8Array, Uint8Array>();
   const copy = (a: unknown) => {
-    if (!(a instanceof Uint8Array)) return a;
+    if (!(a instanceof Uint8Array) || a.buffer instanceof SharedArrayBuffer) return a;
     let c = copies.get(a);
     if (!c) copies.set(a, (c = new Uint8Array(a)));
     return c;

@@ -54,13 +54,18 @@ export function sendWithNodeHttp(): Send {
 /** The most of a body read in one turn of the event loop. */
 const TURN_BYTES = 512 * 1024;
 
+/** Bodies from this size on are read into shared memory. */
+const SHARED_FROM = 64 * 1024;
+
 /**
  * The body, copied chunk by chunk into one buffer of its announced length as it arrives: copying a page of megabytes
- * at its end would hold the loop for milliseconds on end.
+ * at its end would hold the loop for milliseconds on end. A large one goes into shared memory: parts of it handed to a
+ * worker thread (a first sync's rows, see bulk-connection.ts) are shared with it rather than copied.
  */
 function readAll(res: IncomingMessage): Promise<Uint8Array> {
   const length = Number(res.headers['content-length']);
-  const whole = Number.isSafeInteger(length) && length >= 0 ? Buffer.allocUnsafe(length) : null;
+  const known = Number.isSafeInteger(length) && length >= 0;
+  const whole = !known ? null : length >= SHARED_FROM ? new Uint8Array(new SharedArrayBuffer(length)) : Buffer.allocUnsafe(length);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let at = 0;

@@ -94,7 +94,15 @@ describe('ReplicaWriter.applyRun', () => {
     try {
       conn.writer.deferMatchKeys = true;
       const runCtx = { touched: new Set<string>(), resetTables: new Set(['deals']), adopt: null };
-      for (const c of changes) await conn.write(runsOf(c, 17).flatMap((run) => conn.writer.runOps(c, run, runCtx)!));
+      // The deals' bytes in shared memory, as a large answer's are: shared with the thread, not copied nor taken over.
+      const shared = (run: JsonRun): JsonRun => {
+        const bytes = new Uint8Array(new SharedArrayBuffer(run.bytes.length));
+        bytes.set(run.bytes);
+        return { ...run, bytes };
+      };
+      const runs = changes.map((c) => (c.table === 'deals' ? runsOf(c, 17).map(shared) : runsOf(c, 17)));
+      for (const [i, c] of changes.entries()) await conn.write(runs[i]!.flatMap((run) => conn.writer.runOps(c, run, runCtx)!));
+      expect(runs.flat().every((r) => r.bytes.byteLength > 0)).toBe(true);
       for (const table of ['leads', 'deals', 'activities', 'sync_seen', 'sync_bulk_keys']) {
         expect(contents(other, table), table).toEqual(contents(one, table));
       }
