@@ -114,6 +114,8 @@ export class BulkThread {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    // Waited for: a process with nothing else to do must not end before the thread has.
+    worker?.ref();
     await worker?.terminate();
   }
 

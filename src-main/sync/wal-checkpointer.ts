@@ -40,6 +40,8 @@ export function startWalCheckpointer(sqlite: Database.Database, path: string, ev
       stopping ??= new Promise<void>((resolve) => {
         if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
         worker.once('exit', () => resolve());
+        // Waited for: a process with nothing else to do must not end before the last checkpoint has.
+        worker.ref();
         worker.postMessage('stop');
       });
       return stopping;
