@@ -64,6 +64,14 @@ function run(env: Record<string, string>): Running {
   return { child, logs, stderr: () => err, url, exit };
 }
 
+/** Resolves once the server has logged a line that `match` accepts; fails with what it logged after `ms`. */
+async function logged(server: Running, match: (line: Record<string, unknown>) => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !server.logs.some(match);) {
+    if (Date.now() > end) throw new Error(`no such line logged within ${ms} ms; the server logged:\n${server.logs.map((l) => JSON.stringify(l)).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Waits for a step of a server's life, failing with what the server logged if it does not come (instead of a bare timeout). */
 async function step<T>(what: string, server: Running, promise: Promise<T>, ms = 100_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -105,8 +113,8 @@ describe('the server process', () => {
     expect(messages(first).some((m) => m.startsWith('seeded the demo tenant'))).toBe(true);
     expect(await signIn(url)).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    // Every request is logged as JSON with its request id.
-    expect(first.logs.some((l) => l.msg === 'request completed' && typeof l.reqId === 'string')).toBe(true);
+    // Every request is logged as JSON with its request id (the line may reach us just after the answer).
+    await logged(first, (l) => l.msg === 'request completed' && typeof l.reqId === 'string');
     expect(existsSync(join(dataDir, 'server.lock'))).toBe(true);
 
     // A second server on the same data directory is refused while the first runs.
