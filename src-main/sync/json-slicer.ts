@@ -29,6 +29,9 @@ export interface JsonRun {
   count: number;
 }
 
+/** A run's elements, parsed. */
+export const elementsOf = (run: JsonRun): unknown[] => JSON.parse(`[${new TextDecoder().decode(run.bytes)}]`) as unknown[];
+
 /** An array kept as its bytes, in runs of whole elements. */
 export class JsonRuns {
   constructor(readonly runs: JsonRun[]) {}

@@ -12,6 +12,7 @@ import { prepared, preparedRaw } from '../store/statement-cache';
 import { stageMatchKeys, stageMatchKeysOp } from './bulk-load';
 import { runOp } from './bulk-thread';
 import type { BulkOp } from './bulk-thread';
+import { elementsOf } from './json-slicer';
 import type { JsonRun } from './json-slicer';
 import { replicaCodec } from './replica-codecs';
 
@@ -27,7 +28,7 @@ function keyFieldsOf(at: NonNullable<RowPlan['keyFields']>, values: unknown[]): 
 
 /** The rows of a run, parsed. */
 function rowsOf(table: string, run: JsonRun): unknown[][] {
-  const rows = JSON.parse(`[${new TextDecoder().decode(run.bytes)}]`) as unknown[];
+  const rows = elementsOf(run);
   if (!rows.every((r) => Array.isArray(r))) throw new Error(`rows of ${table} arrived that are not arrays of values`);
   return rows as unknown[][];
 }

@@ -348,10 +348,11 @@ export function createSyncClient(o: SyncClientOptions): SyncClient {
     const ops: BulkOp[] = [];
     for (let rows = 0; cursor.next < slices.length && rows < SHARE_ROWS && (ops.length === 0 || performance.now() < deadline);) {
       const slice = slices[cursor.next]!;
-      const more = Array.isArray(slice) ? null : conn.writer.runOps(slice.change, slice.run, ctx);
+      if (Array.isArray(slice)) break;
+      const more = conn.writer.runOps(slice.change, slice.run, ctx);
       if (!more) break;
       ops.push(...more);
-      rows += (slice as { run: JsonRun }).run.count;
+      rows += slice.run.count;
       cursor.next++;
     }
     if (ops.length === 0 && cursor.next < slices.length) return null;

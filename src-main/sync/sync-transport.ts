@@ -7,7 +7,7 @@ import type { PullRequest, PushRequest, TableChanges } from '../../src-shared/sy
 import { z } from 'zod';
 import { sendWithFetch, sendWithNodeHttp } from './http-exchange';
 import type { Answer } from './http-exchange';
-import { JsonRuns, parseJsonInSlices } from './json-slicer';
+import { elementsOf, JsonRuns, parseJsonInSlices } from './json-slicer';
 import type { JsonPath, JsonRun, SliceOptions } from './json-slicer';
 
 /** Who the sync client is: its access token (refreshed when needed) and the device's client id. */
@@ -70,9 +70,8 @@ function keepRuns(change: TableChanges, runs: JsonRun[]): void {
 
 function parseRuns(runs: JsonRun[]): unknown[][] {
   const rows: unknown[][] = [];
-  const decoder = new TextDecoder();
   for (const run of runs) {
-    for (const row of JSON.parse(`[${decoder.decode(run.bytes)}]`) as unknown[]) {
+    for (const row of elementsOf(run)) {
       if (!Array.isArray(row)) throw breaksProtocol(SYNC_PATHS.pull, 'expected a row as an array of values');
       rows.push(row);
     }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config';
 import { openDatabase } from '../db/database';
-import { catchUpDurableVersions } from '../db/tenant-version';
+import { markDurable } from '../db/tenant-version';
 import type { Database } from '../db/database';
 import { loadSigningKey } from '../auth/signing-key';
 import { DEMO_PASSWORD, seedDemoOnFirstStart } from '../seed/demo-tenant';
@@ -50,7 +50,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const clock = options.clock ?? systemClock;
     const now = clock.now();
     const signingKey = await loadSigningKey(database.db, config.jwtSecret, now);
-    const lagging = await catchUpDurableVersions(database.db);
+    const lagging = await markDurable(database.db);
     if (lagging > 0) log.info({ tenants: lagging }, 'changes of a push batch cut short by the last stop are now served');
     const ctx = createContext({ config, database, log, signingKey, clock });
     if (config.seedDemo) {

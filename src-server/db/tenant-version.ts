@@ -27,13 +27,14 @@ export async function currentVersion(db: AppDb, tenantId: string): Promise<numbe
 }
 
 /**
- * Moves every tenant's durable version up to its latest, in one synchronous commit, and returns how many tenants
- * lagged. Run at server start: a server stopped in the middle of a push batch leaves changes committed without
- * waiting for the disk above the durable version, kept out of pulls until the tenant's next synchronous commit. Those
- * changes are on disk once this commits (the log is flushed in order), so pulls may serve them.
+ * Moves the durable version up to the latest with a synchronous commit, which flushes every change before it (the log
+ * is written in order): `tenantId`'s, or, without one, every tenant's that lags. The latter runs at server start: a
+ * server stopped in the middle of a push batch leaves changes committed without waiting for the disk above the
+ * durable version, kept out of pulls until the tenant's next synchronous commit. Returns how many tenants it moved.
  */
-export async function catchUpDurableVersions(db: AppDb): Promise<number> {
+export async function markDurable(db: AppDb, tenantId?: string): Promise<number> {
   const rows = await db.update(tenantVersions).set({ durable: sql`${tenantVersions.version}` })
-    .where(lt(tenantVersions.durable, tenantVersions.version)).returning({ tenantId: tenantVersions.tenantId });
+    .where(tenantId === undefined ? lt(tenantVersions.durable, tenantVersions.version) : eq(tenantVersions.tenantId, tenantId))
+    .returning({ tenantId: tenantVersions.tenantId });
   return rows.length;
 }

@@ -12,6 +12,7 @@ import type { AppDb } from '../db/database';
 import { mutationResults, syncClients } from '../db/schema/sync.table';
 import { PreparedStatement } from '../db/prepared-statement';
 import { tenantVersions } from '../db/schema/auth.table';
+import { markDurable } from '../db/tenant-version';
 import { mergeStep } from './merge-step';
 import { PgMutationTx } from './pg-mutation-tx';
 import { requireCompatible, upgradeForServer } from './sync-versions';
@@ -91,11 +92,6 @@ async function takeVersion(tx: AppDb, tenantId: string, clientId: string, durabl
   // read in the same round trip, and every read after it are current.
   const [row] = await TAKE_VERSION[durable ? 'durable' : 'async'].rows(tx, { tenant: tenantId, client: clientId });
   return { version: Number(row!.version), last: Number(row!.last ?? 0) };
-}
-
-/** Moves the tenant's durable version to its latest, with a synchronous commit that flushes every change before it. */
-async function markDurable(db: AppDb, tenantId: string): Promise<void> {
-  await db.update(tenantVersions).set({ durable: sql`${tenantVersions.version}` }).where(eq(tenantVersions.tenantId, tenantId));
 }
 
 async function writeConflicts(mtx: PgMutationTx, env: MutatorEnv, conflicts: readonly Conflict[]): Promise<void> {
